@@ -1,0 +1,43 @@
+# Two Plus Two: build the book, run the tests. Both create the virtual environment first.
+#   make book    executes every chapter at full size (cached) and writes _build/html
+#   make test    unit tests, every chapter executed small, and the browser check
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: book test assets chromium screenshots benchmark clean
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps -e .
+	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $(STAMP)
+
+# Local copies of plotly.js, require.js and the ipywidgets embedder (hash-checked), so the
+# static site works offline and loads nothing from a CDN.
+assets: $(STAMP)
+	$(PY) scripts/fetch_web_assets.py
+
+book: assets
+	TF_CPP_MIN_LOG_LEVEL=2 $(VENV)/bin/jupyter-book build --keep-going .
+	@echo "Open _build/html/index.html"
+
+# Debian's Chromium for the browser test (installed only where it is missing).
+chromium:
+	@test -n "$$CHROMIUM" || bash scripts/install_chromium.sh
+
+test: assets chromium
+	TF_CPP_MIN_LOG_LEVEL=2 $(PY) -m pytest
+
+# Screenshots of the built site for humans: screenshots/*.png
+screenshots: chromium
+	$(PY) scripts/screenshot.py _build/html screenshots
+
+benchmark: $(STAMP)
+	TF_CPP_MIN_LOG_LEVEL=2 $(PY) benchmarks/bench_grid.py
+
+clean:
+	rm -rf _build _static/vendor

@@ -1,0 +1,445 @@
+"""Chapter 1 and 2: small multilayer perceptrons that learn to add two integers.
+
+The original experiment (see ``book/references.md``): two inputs, one hidden layer of
+sigmoid units without bias, one linear output without bias, Adam, mean squared error,
+batch size 32, at most 1000 epochs with early stopping (patience 5, best weights kept),
+10,000 training pairs of which 20% validate, evaluated on 10,000 fresh pairs.
+
+Two ways to train the same networks live here:
+
+* ``method="keras"``: the original way, one ``model.fit`` per network.
+* ``method="stacked"``: the book's way. Every network of a grid is trained at once inside
+  one compiled TensorFlow graph (networks padded to the widest hidden layer, the padding
+  masked out). A whole epoch of every network is one call, so the per-step Python and
+  Keras overhead that dominates these tiny models disappears. Each network still has its
+  own data, initial weights, shuffling, Adam state and early stopping, exactly as in Keras.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from helpers.checks import check_choice, check_float, check_int, check_int_tuple
+
+#: Largest ``bits`` allowed: sums stay below ``2**bits``, and float32 (what the networks
+#: compute in) represents every integer up to ``2**24`` exactly.
+MAX_BITS = 24
+#: Evaluation pairs for run ``seed`` are drawn with seed ``EVAL_SEED + seed``: fresh pairs,
+#: never the training ones, and the same for every network of that seed.
+EVAL_SEED = 1_000_000
+HIDDEN_ACTIVATIONS = ("sigmoid", "relu", "tanh", "linear")
+
+
+# --------------------------------------------------------------------------- data
+
+def max_sum(bits: int) -> int:
+    """The exclusive upper bound of the sums for ``bits``: ``2**bits`` (16, 256, 65536)."""
+    return 2 ** check_int("bits", bits, 1, MAX_BITS)
+
+
+def make_pairs(n: int, bits: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Draw ``n`` random pairs whose sum is below ``2**bits``.
+
+    Each number is uniform on ``[0, 2**(bits-1))``, as in the original experiment.
+
+    Returns:
+        ``x``: int64 array of shape ``(n, 2)``; ``y``: int64 array of shape ``(n,)``, the sums.
+    """
+    n = check_int("n", n, 1)
+    bits = check_int("bits", bits, 1, MAX_BITS)
+    seed = check_int("seed", seed, 0)
+    rng = np.random.default_rng(seed)
+    x = rng.integers(0, 2 ** (bits - 1), size=(n, 2), dtype=np.int64)
+    return x, x.sum(axis=1)
+
+
+def check_pairs(x: object) -> np.ndarray:
+    """Return ``x`` as a float32 array of shape ``(n, 2)`` of non-negative integers.
+
+    Raises ``ValueError`` for anything a network of this book cannot be asked to add.
+    """
+    try:
+        array = np.asarray(x)
+    except Exception as error:  # ragged lists and the like
+        raise ValueError(f"x must be an array of shape (n, 2) of non-negative integers: {error}") from None
+    if array.ndim == 1 and array.shape == (2,):
+        array = array[None, :]
+    if array.ndim != 2 or array.shape[1] != 2 or array.shape[0] < 1:
+        raise ValueError(f"x must have shape (n, 2) with n >= 1 (pairs of numbers to add), got shape {array.shape}")
+    if array.dtype.kind not in "iuf" or array.dtype == np.bool_:
+        raise ValueError(f"x must hold numbers, got dtype {array.dtype}")
+    if not np.all(np.isfinite(array)) or np.any(array != np.round(array)):
+        raise ValueError("x must hold whole numbers (integers); got a fraction, NaN or infinity")
+    if np.any(array < 0):
+        raise ValueError("x must hold non-negative integers; got a negative number")
+    if np.any(array >= 2 ** MAX_BITS):
+        raise ValueError(f"x entries must be below 2**{MAX_BITS} (exact in float32); got {array.max()}")
+    return array.astype(np.float32)
+
+
+# --------------------------------------------------------------------------- models
+
+def build_mlp(hidden_units: int, use_bias: bool = False, activation: str = "sigmoid",
+              name: str | None = None) -> Any:
+    """The original network: ``Input(2) -> Dense(hidden_units, activation) -> Dense(1, linear)``.
+
+    Args:
+        hidden_units: width of the hidden layer, at least 1.
+        use_bias: the original used no biases anywhere.
+        activation: hidden activation, one of ``HIDDEN_ACTIVATIONS``.
+        name: Keras model name; defaults to e.g. ``"mlp_2_sigmoid"``.
+    """
+    import keras
+
+    hidden_units = check_int("hidden_units", hidden_units, 1)
+    check_choice("activation", activation, HIDDEN_ACTIVATIONS)
+    if not isinstance(use_bias, (bool, np.bool_)):
+        raise ValueError(f"use_bias must be True or False, got {use_bias!r}")
+    return keras.Sequential(
+        [
+            keras.Input(shape=(2,), name="numbers"),
+            keras.layers.Dense(hidden_units, activation=activation, use_bias=bool(use_bias), name="hidden"),
+            keras.layers.Dense(1, activation="linear", use_bias=bool(use_bias), name="sum"),
+        ],
+        name=name or f"mlp_{hidden_units}_{activation}",
+    )
+
+
+def predict_sums(model: Any, x: object) -> np.ndarray:
+    """The model's predicted sums for pairs ``x`` (shape ``(n, 2)``), as a float64 array ``(n,)``."""
+    inputs = check_pairs(x)
+    outputs = [np.asarray(model(inputs[start:start + 65536], training=False))
+               for start in range(0, len(inputs), 65536)]
+    return np.concatenate(outputs).reshape(-1).astype(np.float64)
+
+
+def score(predictions: np.ndarray, sums: np.ndarray) -> dict[str, float]:
+    """Accuracy (rounded prediction equals the sum) and mean squared error."""
+    predictions = np.asarray(predictions, dtype=np.float64).reshape(-1)
+    sums = np.asarray(sums, dtype=np.float64).reshape(-1)
+    return {
+        "accuracy": float(np.mean(np.rint(predictions) == sums)),
+        "mse": float(np.mean((predictions - sums) ** 2)),
+    }
+
+
+def evaluate(model: Any, bits: int, n: int = 10_000, seed: int = EVAL_SEED) -> dict[str, float]:
+    """Score ``model`` on ``n`` fresh random pairs whose sum is below ``2**bits``.
+
+    Returns a dict with ``accuracy`` (fraction whose rounded prediction equals ``a + b``)
+    and ``mse``.
+    """
+    x, y = make_pairs(n, bits, seed)
+    return score(predict_sums(model, x), y)
+
+
+def error_surface(model: Any, bits: int, max_points: int = 128) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``|prediction - (a + b)|`` over the grid of every (a, b) the network was trained on.
+
+    The grid covers ``[0, 2**(bits-1))`` on both axes with at most ``max_points`` values per
+    axis (evenly spaced integers when the range is larger).
+
+    Returns ``(a_values, b_values, errors)`` with ``errors[i, j]`` for ``a = a_values[j]``,
+    ``b = b_values[i]`` (the orientation plotly's surfaces expect).
+    """
+    bits = check_int("bits", bits, 1, MAX_BITS)
+    max_points = check_int("max_points", max_points, 2)
+    values = np.unique(np.linspace(0, 2 ** (bits - 1) - 1, min(max_points, 2 ** (bits - 1))).round()).astype(np.int64)
+    a_grid, b_grid = np.meshgrid(values, values)
+    pairs = np.stack([a_grid.ravel(), b_grid.ravel()], axis=1)
+    errors = np.abs(predict_sums(model, pairs) - pairs.sum(axis=1)).reshape(a_grid.shape)
+    return values, values, errors
+
+
+# --------------------------------------------------------------------------- training
+
+@dataclass(frozen=True)
+class TrainSettings:
+    """Every knob of the original experiment, with the original's values as defaults."""
+
+    n_train: int = 10_000          # pairs generated for training, validation split included
+    validation_split: float = 0.2  # the last 20% validate, as Keras' validation_split does
+    batch_size: int = 32
+    epochs: int = 1000             # the most epochs; early stopping usually ends sooner
+    patience: int = 5              # epochs without a better validation loss before stopping
+    learning_rate: float = 1e-3    # Adam's default
+    n_eval: int = 10_000           # fresh pairs for the accuracy / MSE table
+    use_bias: bool = False
+    activation: str = "sigmoid"
+
+    def checked(self) -> "TrainSettings":
+        check_int("n_train", self.n_train, 2)
+        check_float("validation_split", self.validation_split, 0.0, 1.0, inclusive_minimum=False)
+        if self.validation_split >= 1.0:
+            raise ValueError(f"validation_split must be below 1, got {self.validation_split}")
+        n_validation = self.n_train - math.floor(self.n_train * (1 - self.validation_split))
+        if n_validation < 1 or n_validation >= self.n_train:
+            raise ValueError(
+                f"validation_split={self.validation_split} leaves no training or no validation pairs "
+                f"out of n_train={self.n_train}")
+        check_int("batch_size", self.batch_size, 1)
+        check_int("epochs", self.epochs, 1)
+        check_int("patience", self.patience, 0)
+        check_float("learning_rate", self.learning_rate, 0.0, inclusive_minimum=False)
+        check_int("n_eval", self.n_eval, 1)
+        check_choice("activation", self.activation, HIDDEN_ACTIVATIONS)
+        return self
+
+    @property
+    def n_fit(self) -> int:
+        """Pairs used for gradient steps (Keras floors the training part)."""
+        return math.floor(self.n_train * (1 - self.validation_split))
+
+
+@dataclass
+class GridResult:
+    """What ``train_grid`` returns.
+
+    Attributes:
+        table: one row per network: ``hidden_units, bits, max_sum, seed, accuracy, mse,
+            epochs`` (epochs actually trained; fewer than the maximum means early stopping).
+        models: trained Keras models keyed by ``(hidden_units, bits, seed)``, best weights
+            restored.
+        histories: ``{"loss": [...], "val_loss": [...]}`` per epoch, same keys.
+        seconds: wall-clock training time (evaluation excluded).
+        method: ``"stacked"`` or ``"keras"``.
+        settings: the ``TrainSettings`` used.
+    """
+
+    table: pd.DataFrame
+    models: dict[tuple[int, int, int], Any]
+    histories: dict[tuple[int, int, int], dict[str, list[float]]]
+    seconds: float
+    method: str
+    settings: TrainSettings = field(default_factory=TrainSettings)
+
+    def summary(self) -> pd.DataFrame:
+        """Mean and standard deviation of accuracy and MSE over seeds, per network shape."""
+        grouped = self.table.groupby(["hidden_units", "max_sum"])
+        summary = grouped.agg(
+            accuracy_mean=("accuracy", "mean"), accuracy_std=("accuracy", "std"),
+            accuracy_min=("accuracy", "min"), accuracy_max=("accuracy", "max"),
+            mse_mean=("mse", "mean"), mse_std=("mse", "std"),
+            epochs_mean=("epochs", "mean"), seeds=("seed", "count"),
+        )
+        return summary.reset_index()
+
+    @property
+    def network_epochs(self) -> int:
+        """Epochs trained, added up over every network."""
+        return int(self.table["epochs"].sum())
+
+
+def network_seed(hidden_units: int, bits: int, seed: int) -> list[int]:
+    """The numpy seed material for one network's initial weights and shuffling."""
+    return [seed, hidden_units, bits]
+
+
+def train_grid(hidden_units: object = (1, 2, 4, 8, 16), bits: object = (4, 8, 16), seeds: object = (0,),
+               method: str = "stacked", progress: bool = True, **settings: Any) -> GridResult:
+    """Train one network per ``(hidden_units, bits, seed)`` and score each on fresh pairs.
+
+    Args:
+        hidden_units: hidden layer widths.
+        bits: sum ranges; sums stay below ``2**bits``.
+        seeds: one run of the whole grid per seed. A seed fixes the data, the evaluation
+            pairs, every initial weight and every shuffle.
+        method: ``"stacked"`` (the book's: all networks in one compiled graph) or
+            ``"keras"`` (the original: one ``model.fit`` each).
+        progress: show a progress bar (stacked) or Keras' per-network progress (keras).
+        **settings: any field of ``TrainSettings`` (``epochs``, ``batch_size``, ``patience``, ...).
+
+    Returns:
+        A ``GridResult``.
+    """
+    hidden_units = check_int_tuple("hidden_units", hidden_units, 1)
+    bits = check_int_tuple("bits", bits, 1, MAX_BITS)
+    seeds = check_int_tuple("seeds", seeds, 0)
+    check_choice("method", method, ("stacked", "keras"))
+    unknown = set(settings) - set(TrainSettings.__dataclass_fields__)
+    if unknown:
+        raise ValueError(f"unknown setting(s) {sorted(unknown)}; allowed: {sorted(TrainSettings.__dataclass_fields__)}")
+    config = replace(TrainSettings(), **settings).checked()
+
+    specs = [(h, b, s) for s in seeds for b in bits for h in hidden_units]
+    data = {(b, s): make_pairs(config.n_train, b, s) for s in seeds for b in bits}
+    start = time.perf_counter()
+    if method == "stacked":
+        weights, histories = _train_stacked(specs, data, config, progress)
+    else:
+        weights, histories = _train_keras(specs, data, config, progress)
+    seconds = time.perf_counter() - start
+
+    models, rows = {}, []
+    for spec in specs:
+        h, b, s = spec
+        model = build_mlp(h, use_bias=config.use_bias, activation=config.activation,
+                          name=f"mlp_{h}_{config.activation}_bits{b}_seed{s}")
+        model.set_weights(weights[spec])
+        models[spec] = model
+        metrics = evaluate(model, b, n=config.n_eval, seed=EVAL_SEED + s)
+        rows.append({"hidden_units": h, "bits": b, "max_sum": 2 ** b, "seed": s, **metrics,
+                     "epochs": len(histories[spec]["loss"])})
+    table = pd.DataFrame(rows, columns=["hidden_units", "bits", "max_sum", "seed", "accuracy", "mse", "epochs"])
+    return GridResult(table, models, histories, seconds, method, config)
+
+
+def _glorot_limit(fan_in: int, fan_out: int) -> float:
+    """Keras' default initializer (Glorot uniform) draws from ``[-limit, limit]``."""
+    return math.sqrt(6.0 / (fan_in + fan_out))
+
+
+def _train_keras(specs, data, config: TrainSettings, progress: bool):
+    """The original way: a fresh Keras model and one ``model.fit`` per network."""
+    import keras
+
+    weights, histories = {}, {}
+    for h, b, s in specs:
+        x, y = data[(b, s)]
+        # One integer seed per network, derived like the stacked trainer's numpy seed.
+        keras.utils.set_random_seed(int(np.random.SeedSequence(network_seed(h, b, s)).generate_state(1)[0]))
+        model = build_mlp(h, use_bias=config.use_bias, activation=config.activation)
+        model.compile(optimizer=keras.optimizers.Adam(learning_rate=config.learning_rate), loss="mse")
+        stopper = keras.callbacks.EarlyStopping(monitor="val_loss", patience=config.patience,
+                                                restore_best_weights=True)
+        history = model.fit(x.astype(np.float32), y.astype(np.float32), batch_size=config.batch_size,
+                            epochs=config.epochs, validation_split=config.validation_split,
+                            callbacks=[stopper], verbose=2 if progress else 0)
+        weights[(h, b, s)] = model.get_weights()
+        histories[(h, b, s)] = {key: [float(v) for v in history.history[key]] for key in ("loss", "val_loss")}
+    return weights, histories
+
+
+def _train_stacked(specs, data, config: TrainSettings, progress: bool):
+    """The book's way: every network trained side by side in one compiled graph.
+
+    Shapes: ``M`` networks, ``H`` the widest hidden layer, ``N`` training pairs.
+    Narrower networks are padded to ``H`` units whose output is multiplied by zero, so the
+    padding receives zero gradients, its Adam update is exactly zero, and it never changes.
+    """
+    import tensorflow as tf
+    from tqdm.auto import tqdm
+
+    count = len(specs)
+    widest = max(h for h, _, _ in specs)
+    n_fit = config.n_fit
+    batch = config.batch_size
+    full_steps, last_batch = divmod(n_fit, batch)
+
+    # Data: network i trains on the pairs of its (bits, seed); the last part validates.
+    x_all = np.stack([data[(b, s)][0] for _, b, s in specs]).astype(np.float32)   # (M, n_train, 2)
+    y_all = np.stack([data[(b, s)][1] for _, b, s in specs]).astype(np.float32)   # (M, n_train)
+    x_fit, y_fit = tf.constant(x_all[:, :n_fit]), tf.constant(y_all[:, :n_fit])
+    x_val, y_val = tf.constant(x_all[:, n_fit:]), tf.constant(y_all[:, n_fit:])
+
+    # Initial weights: Keras' Glorot uniform for each network's true shape, biases zero.
+    rngs = [np.random.default_rng(network_seed(h, b, s)) for h, b, s in specs]
+    mask = np.zeros((count, widest), np.float32)
+    params0 = [np.zeros((count, 2, widest), np.float32), np.zeros((count, widest), np.float32)]
+    if config.use_bias:
+        params0 += [np.zeros((count, widest), np.float32), np.zeros((count,), np.float32)]
+    for i, ((h, _, _), rng) in enumerate(zip(specs, rngs)):
+        mask[i, :h] = 1.0
+        params0[0][i, :, :h] = rng.uniform(-1, 1, (2, h)) * _glorot_limit(2, h)
+        params0[1][i, :h] = rng.uniform(-1, 1, h) * _glorot_limit(h, 1)
+    mask = tf.constant(mask)
+    activation = {"sigmoid": tf.sigmoid, "relu": tf.nn.relu, "tanh": tf.tanh, "linear": tf.identity}[config.activation]
+
+    def forward(params, x):
+        z = tf.einsum("mbi,mih->mbh", x, params[0])
+        if config.use_bias:
+            z = z + params[2][:, None, :]
+        out = tf.einsum("mbh,mh->mb", activation(z) * mask[:, None, :], params[1])
+        if config.use_bias:
+            out = out + params[3][:, None]
+        return out
+
+    beta_1, beta_2, epsilon = 0.9, 0.999, 1e-7  # Keras' Adam defaults
+
+    def train_step(state, indices):
+        params, moments, velocities, step = state
+        x = tf.gather(x_fit, indices, batch_dims=1)
+        y = tf.gather(y_fit, indices, batch_dims=1)
+        with tf.GradientTape() as tape:
+            tape.watch(params)
+            per_network = tf.reduce_mean(tf.square(forward(params, x) - y), axis=1)
+            # Networks are independent: the gradient of the sum is each one's own gradient.
+            total = tf.reduce_sum(per_network)
+        grads = tape.gradient(total, params)
+        step = step + 1.0
+        alpha = config.learning_rate * tf.sqrt(1 - beta_2 ** step) / (1 - beta_1 ** step)
+        moments = [m + (g - m) * (1 - beta_1) for m, g in zip(moments, grads)]
+        velocities = [v + (tf.square(g) - v) * (1 - beta_2) for v, g in zip(velocities, grads)]
+        params = [p - alpha * m / (tf.sqrt(v) + epsilon) for p, m, v in zip(params, moments, velocities)]
+        return (params, moments, velocities, step), per_network
+
+    @tf.function(jit_compile=True, reduce_retracing=True)
+    def run_epoch(state, order):
+        """One epoch of every network: ``order`` (M, n_fit) is each network's shuffle."""
+        def body(k, state, loss_sum):
+            indices = tf.slice(order, [0, k * batch], [count, batch])
+            state, per_network = train_step(state, indices)
+            return k + 1, state, loss_sum + per_network * batch
+
+        _, state, loss_sum = tf.while_loop(lambda k, *_: k < full_steps, body,
+                                           (tf.constant(0), state, tf.zeros(count)))
+        if last_batch:
+            state, per_network = train_step(state, order[:, full_steps * batch:])
+            loss_sum += per_network * last_batch
+        val_loss = tf.reduce_mean(tf.square(forward(state[0], x_val) - y_val), axis=1)
+        return state, loss_sum / n_fit, val_loss
+
+    params = [tf.constant(p) for p in params0]
+    state = (params, [tf.zeros_like(p) for p in params], [tf.zeros_like(p) for p in params], tf.constant(0.0))
+
+    best_val = np.full(count, np.inf)
+    best_params = [p.copy() for p in params0]
+    wait = np.zeros(count, np.int64)
+    active = np.ones(count, bool)
+    histories = {spec: {"loss": [], "val_loss": []} for spec in specs}
+    base_order = np.arange(n_fit)
+
+    bar = tqdm(total=config.epochs, desc="training", unit="epoch", disable=not progress, mininterval=1.0)
+    for epoch in range(config.epochs):
+        # Each network shuffles with its own generator, so its result does not depend on
+        # which other networks share the graph.
+        order = np.stack([rng.permutation(base_order) if on else base_order for rng, on in zip(rngs, active)])
+        state, loss, val_loss = run_epoch(state, tf.constant(order, tf.int32))
+        loss, val_loss = loss.numpy(), val_loss.numpy()
+        current = None
+        for i in np.flatnonzero(active):
+            histories[specs[i]]["loss"].append(float(loss[i]))
+            histories[specs[i]]["val_loss"].append(float(val_loss[i]))
+            # Keras' EarlyStopping: count the epoch, reset on strict improvement, stop after
+            # `patience` epochs without one, keep the best epoch's weights.
+            wait[i] += 1
+            if val_loss[i] < best_val[i] or epoch == 0:
+                best_val[i], wait[i] = val_loss[i], 0
+                if current is None:
+                    current = [p.numpy() for p in state[0]]
+                for best, now in zip(best_params, current):
+                    best[i] = now[i]
+            elif wait[i] >= config.patience:
+                active[i] = False
+        bar.update(1)
+        bar.set_postfix(training=f"{active.sum()}/{count} networks", refresh=False)
+        if not active.any():
+            break
+    bar.close()
+
+    weights = {}
+    for i, (h, _, _) in enumerate(specs):
+        layer_weights = [best_params[0][i, :, :h]]
+        if config.use_bias:
+            layer_weights.append(best_params[2][i, :h])
+        layer_weights.append(best_params[1][i, :h, None])
+        if config.use_bias:
+            layer_weights.append(best_params[3][i:i + 1])
+        weights[specs[i]] = layer_weights
+    return weights, histories

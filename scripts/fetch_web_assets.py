@@ -1,0 +1,98 @@
+"""Put local copies of the book's JavaScript into ``_static/vendor/`` (hash-checked).
+
+The static site must work offline and load nothing from a CDN:
+
+* ``plotly.min.js`` comes from the installed ``plotly`` Python package, so the figures and
+  the library that draws them always have matching versions.
+* ``require.js`` and the ipywidgets embedder (``embed-amd.js``) come from their npm
+  packages, fetched with ``npm pack`` (or straight from the npm registry when npm is not
+  installed) into a cache directory, ``$TWOPLUSTWO_CACHE`` (default ``~/.cache/twoplustwo``),
+  and checked against the SHA-256 below before anything is unpacked.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENDOR = ROOT / "_static" / "vendor"
+
+# (package, version, sha256 of the npm tarball, {member in tarball: name in vendor/})
+NPM_PACKAGES = [
+    ("requirejs", "2.3.8", "777158e89275e16bd51aec3ef714fbcb5dc45789e7078659933bc814916d7dec",
+     {"package/require.js": "require.js"}),
+    ("@jupyter-widgets/html-manager", "1.0.15",
+     "2b9d65cb7913e1c7d671757a10008b32c9c2448d4429513371e55c07d6107638",
+     # The embedder and the icon fonts its stylesheet refers to (relative to itself).
+     {"package/dist/embed-amd.js": "embed-amd.js", "package/dist/*.woff2": "", "package/dist/*.woff": "",
+      "package/dist/*.ttf": "", "package/dist/*.eot": "", "package/dist/*.svg": ""}),
+]
+
+
+def cache_dir() -> Path:
+    path = Path(os.environ.get("TWOPLUSTWO_CACHE", Path.home() / ".cache" / "twoplustwo")) / "npm"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def tarball_name(package: str, version: str) -> str:
+    return f"{package.lstrip('@').replace('/', '-')}-{version}.tgz"
+
+
+def fetch_tarball(package: str, version: str, expected: str) -> Path:
+    target = cache_dir() / tarball_name(package, version)
+    if target.exists() and sha256(target) == expected:
+        return target
+    if shutil.which("npm"):
+        subprocess.run(["npm", "pack", "--silent", f"{package}@{version}", "--pack-destination", str(target.parent)],
+                       check=True, stdout=subprocess.DEVNULL)
+    else:
+        bare = package.split("/")[-1]
+        url = f"https://registry.npmjs.org/{package}/-/{bare}-{version}.tgz"
+        print(f"downloading {url}")
+        with urllib.request.urlopen(url, timeout=120) as response:
+            target.write_bytes(response.read())
+    actual = sha256(target)
+    if actual != expected:
+        target.unlink()
+        sys.exit(f"{package}@{version}: SHA-256 mismatch (expected {expected}, got {actual}); file removed")
+    return target
+
+
+def unpack(tarball: Path, members: dict[str, str]) -> None:
+    import fnmatch
+
+    with tarfile.open(tarball) as archive:
+        for member in archive.getmembers():
+            for pattern, name in members.items():
+                if member.isfile() and fnmatch.fnmatch(member.name, pattern):
+                    destination = VENDOR / (name or Path(member.name).name)
+                    destination.write_bytes(archive.extractfile(member).read())
+
+
+def main() -> None:
+    import plotly
+
+    VENDOR.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(Path(plotly.__file__).parent / "package_data" / "plotly.min.js", VENDOR / "plotly.min.js")
+    for package, version, expected, members in NPM_PACKAGES:
+        stamp = VENDOR / f".{tarball_name(package, version)}.ok"
+        if not stamp.exists():
+            unpack(fetch_tarball(package, version, expected), members)
+            stamp.touch()
+    print(f"web assets ready in {VENDOR.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,52 @@
+"""Shared test fixtures: executing a chapter with papermill and reading what it glued.
+
+Chapters record their key results with ``myst_nb.glue(name, value)`` (the same values the
+prose shows inline). ``glued(notebook)`` reads them back from the executed notebook, so a
+test asserts on what the chapter computed, not on what it printed.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+
+def execute_notebook(name: str, output_dir: Path, timeout: int = 1200, **parameters) -> nbformat.NotebookNode:
+    """Run ``notebooks/<name>`` headless with papermill, injecting ``parameters``."""
+    import papermill
+
+    output = output_dir / name
+    papermill.execute_notebook(str(NOTEBOOKS / name), str(output), parameters=parameters, cwd=str(NOTEBOOKS),
+                               kernel_name="python3", progress_bar=False, execution_timeout=timeout)
+    return nbformat.read(output, as_version=4)
+
+
+def glued(notebook: nbformat.NotebookNode) -> dict[str, object]:
+    """Every value the notebook stored with ``myst_nb.glue``, parsed back into Python."""
+    values: dict[str, object] = {}
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            name = output.get("metadata", {}).get("scrapbook", {}).get("name")
+            if name is None:
+                continue
+            text = output.get("data", {}).get("text/plain", "")
+            try:
+                values[name] = ast.literal_eval(text)
+            except (ValueError, SyntaxError):
+                values[name] = text
+    return values
+
+
+@pytest.fixture(scope="session")
+def executed_dir(tmp_path_factory) -> Path:
+    """One folder for every executed chapter of the session (the site test builds from it)."""
+    return tmp_path_factory.mktemp("executed")
