@@ -443,3 +443,17 @@ def _train_stacked(specs, data, config: TrainSettings, progress: bool):
             layer_weights.append(best_params[3][i:i + 1])
         weights[specs[i]] = layer_weights
     return weights, histories
+
+
+# --------------------------------------------------------------------------- chapter 2
+
+def train_best(bits: int, seed: int = 0, activation: str = "relu") -> Any:
+    """Chapter 2's best network with a hidden layer of ``activation`` for sums below ``2**bits``.
+
+    The model takes raw integer pairs of shape ``(n, 2)`` and returns sums of shape
+    ``(n, 1)``, so ``evaluate`` scores it exactly like the original networks. The recipe
+    (scaling, biases, schedule) lives in ``helpers.improved``.
+    """
+    from helpers.improved import train_best as _train_best
+
+    return _train_best(bits, seed=seed, activation=activation)
