@@ -111,6 +111,22 @@ def build_mlp(hidden_units: int, use_bias: bool = False, activation: str = "sigm
     )
 
 
+def trivial_adder() -> Any:
+    """The network that adds without learning: two inputs, one linear output, both weights 1."""
+    import keras
+
+    model = keras.Sequential([keras.Input(shape=(2,), name="numbers"),
+                              keras.layers.Dense(1, use_bias=False, name="sum")], name="trivial_adder")
+    model.set_weights([np.ones((2, 1), np.float32)])
+    return model
+
+
+def hidden_outputs(model: Any, x: object) -> np.ndarray:
+    """What the hidden layer (the model's first layer) outputs for pairs ``x``: shape ``(n, hidden_units)``."""
+    inputs = check_pairs(x)
+    return np.asarray(model.layers[0](inputs))
+
+
 def predict_sums(model: Any, x: object) -> np.ndarray:
     """The model's predicted sums for pairs ``x`` (shape ``(n, 2)``), as a float64 array ``(n,)``."""
     inputs = check_pairs(x)
@@ -295,6 +311,49 @@ def _glorot_limit(fan_in: int, fan_out: int) -> float:
     return math.sqrt(6.0 / (fan_in + fan_out))
 
 
+def initial_weights(hidden_units: int, bits: int, seed: int, use_bias: bool = False) -> list[np.ndarray]:
+    """One network's starting weights, in Keras' layer order: Glorot uniform kernels, zero biases.
+
+    Both training methods start from these, so ``method="keras"`` and ``method="stacked"``
+    differ only in how the epochs are run (and in their shuffling).
+    """
+    rng = np.random.default_rng(network_seed(hidden_units, bits, seed))
+    hidden_kernel = rng.uniform(-1, 1, (2, hidden_units)) * _glorot_limit(2, hidden_units)
+    output_kernel = rng.uniform(-1, 1, (hidden_units, 1)) * _glorot_limit(hidden_units, 1)
+    weights = [hidden_kernel, np.zeros(hidden_units), output_kernel, np.zeros(1)]
+    if not use_bias:
+        weights = [weights[0], weights[2]]
+    return [w.astype(np.float32) for w in weights]
+
+
+class EarlyStopping:
+    """Keras' ``EarlyStopping(monitor="val_loss", restore_best_weights=True)`` for many networks at once.
+
+    Each epoch counts towards ``patience``; a strictly lower validation loss resets the
+    count; a network stops once ``patience`` epochs in a row brought no improvement. The
+    first epoch always counts as the best so far.
+    """
+
+    def __init__(self, count: int, patience: int):
+        self.patience = patience
+        self.best = np.full(count, np.inf)
+        self.wait = np.zeros(count, np.int64)
+        self.active = np.ones(count, bool)
+        self.epoch = 0
+
+    def update(self, val_loss: np.ndarray) -> np.ndarray:
+        """Record one epoch of the active networks; returns the mask of those that improved."""
+        improved = np.zeros_like(self.active)
+        for i in np.flatnonzero(self.active):
+            self.wait[i] += 1
+            if val_loss[i] < self.best[i] or self.epoch == 0:
+                self.best[i], self.wait[i], improved[i] = val_loss[i], 0, True
+            elif self.wait[i] >= self.patience:
+                self.active[i] = False
+        self.epoch += 1
+        return improved
+
+
 def _train_keras(specs, data, config: TrainSettings, progress: bool):
     """The original way: a fresh Keras model and one ``model.fit`` per network."""
     import keras
@@ -302,9 +361,10 @@ def _train_keras(specs, data, config: TrainSettings, progress: bool):
     weights, histories = {}, {}
     for h, b, s in specs:
         x, y = data[(b, s)]
-        # One integer seed per network, derived like the stacked trainer's numpy seed.
+        # One integer seed per network (it fixes Keras' shuffling).
         keras.utils.set_random_seed(int(np.random.SeedSequence(network_seed(h, b, s)).generate_state(1)[0]))
         model = build_mlp(h, use_bias=config.use_bias, activation=config.activation)
+        model.set_weights(initial_weights(h, b, s, config.use_bias))
         model.compile(optimizer=keras.optimizers.Adam(learning_rate=config.learning_rate), loss="mse")
         stopper = keras.callbacks.EarlyStopping(monitor="val_loss", patience=config.patience,
                                                 restore_best_weights=True)
@@ -338,16 +398,23 @@ def _train_stacked(specs, data, config: TrainSettings, progress: bool):
     x_fit, y_fit = tf.constant(x_all[:, :n_fit]), tf.constant(y_all[:, :n_fit])
     x_val, y_val = tf.constant(x_all[:, n_fit:]), tf.constant(y_all[:, n_fit:])
 
-    # Initial weights: Keras' Glorot uniform for each network's true shape, biases zero.
-    rngs = [np.random.default_rng(network_seed(h, b, s)) for h, b, s in specs]
+    # Initial weights (the same as the Keras way's), padded to the widest layer.
     mask = np.zeros((count, widest), np.float32)
     params0 = [np.zeros((count, 2, widest), np.float32), np.zeros((count, widest), np.float32)]
     if config.use_bias:
         params0 += [np.zeros((count, widest), np.float32), np.zeros((count,), np.float32)]
-    for i, ((h, _, _), rng) in enumerate(zip(specs, rngs)):
+    for i, (h, b, s) in enumerate(specs):
         mask[i, :h] = 1.0
-        params0[0][i, :, :h] = rng.uniform(-1, 1, (2, h)) * _glorot_limit(2, h)
-        params0[1][i, :h] = rng.uniform(-1, 1, h) * _glorot_limit(h, 1)
+        if config.use_bias:
+            hidden_kernel, hidden_bias, output_kernel, output_bias = initial_weights(h, b, s, True)
+            params0[2][i, :h], params0[3][i] = hidden_bias, output_bias[0]
+        else:
+            hidden_kernel, output_kernel = initial_weights(h, b, s, False)
+        params0[0][i, :, :h] = hidden_kernel
+        params0[1][i, :h] = output_kernel[:, 0]
+    # Each network shuffles with its own generator, so its result does not depend on which
+    # other networks share the graph.
+    rngs = [np.random.default_rng(network_seed(h, b, s) + [1]) for h, b, s in specs]
     mask = tf.constant(mask)
     activation = {"sigmoid": tf.sigmoid, "relu": tf.nn.relu, "tanh": tf.tanh, "linear": tf.identity}[config.activation]
 
@@ -398,38 +465,28 @@ def _train_stacked(specs, data, config: TrainSettings, progress: bool):
     params = [tf.constant(p) for p in params0]
     state = (params, [tf.zeros_like(p) for p in params], [tf.zeros_like(p) for p in params], tf.constant(0.0))
 
-    best_val = np.full(count, np.inf)
+    stopper = EarlyStopping(count, config.patience)
     best_params = [p.copy() for p in params0]
-    wait = np.zeros(count, np.int64)
-    active = np.ones(count, bool)
     histories = {spec: {"loss": [], "val_loss": []} for spec in specs}
     base_order = np.arange(n_fit)
 
     bar = tqdm(total=config.epochs, desc="training", unit="epoch", disable=not progress, mininterval=1.0)
-    for epoch in range(config.epochs):
-        # Each network shuffles with its own generator, so its result does not depend on
-        # which other networks share the graph.
+    for _ in range(config.epochs):
+        active = stopper.active.copy()
         order = np.stack([rng.permutation(base_order) if on else base_order for rng, on in zip(rngs, active)])
         state, loss, val_loss = run_epoch(state, tf.constant(order, tf.int32))
         loss, val_loss = loss.numpy(), val_loss.numpy()
-        current = None
         for i in np.flatnonzero(active):
             histories[specs[i]]["loss"].append(float(loss[i]))
             histories[specs[i]]["val_loss"].append(float(val_loss[i]))
-            # Keras' EarlyStopping: count the epoch, reset on strict improvement, stop after
-            # `patience` epochs without one, keep the best epoch's weights.
-            wait[i] += 1
-            if val_loss[i] < best_val[i] or epoch == 0:
-                best_val[i], wait[i] = val_loss[i], 0
-                if current is None:
-                    current = [p.numpy() for p in state[0]]
-                for best, now in zip(best_params, current):
-                    best[i] = now[i]
-            elif wait[i] >= config.patience:
-                active[i] = False
+        improved = stopper.update(val_loss)
+        if improved.any():
+            current = [p.numpy() for p in state[0]]
+            for best, now in zip(best_params, current):
+                best[improved] = now[improved]
         bar.update(1)
-        bar.set_postfix(training=f"{active.sum()}/{count} networks", refresh=False)
-        if not active.any():
+        bar.set_postfix(training=f"{stopper.active.sum()}/{count} networks", refresh=False)
+        if not stopper.active.any():
             break
     bar.close()
 

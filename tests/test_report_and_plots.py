@@ -1,0 +1,114 @@
+"""Unit tests for helpers.report, helpers.plots, helpers.display and helpers.explorer."""
+
+from __future__ import annotations
+
+import json
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from helpers import addition, plots, report
+from helpers.display import plotly_bundle
+
+
+def fake_table(accuracy: dict[tuple[int, int], list[float]], mse: dict[tuple[int, int], list[float]] | None = None):
+    rows = []
+    for (h, b), values in accuracy.items():
+        for seed, value in enumerate(values):
+            error = (mse or {}).get((h, b), [1.0 / h] * len(values))[seed]
+            rows.append(dict(hidden_units=h, bits=b, max_sum=2 ** b, seed=seed, accuracy=value, mse=error, epochs=10))
+    return pd.DataFrame(rows)
+
+
+def blog_like_table():
+    """A table shaped like the blog's findings, with one unlucky 2-unit run."""
+    accuracy = {}
+    for h in (1, 2, 4, 8, 16):
+        accuracy[(h, 4)] = [0.2, 0.25] if h == 1 else ([1.0, 0.16] if h == 2 else [1.0, 0.99])
+        accuracy[(h, 8)] = [0.01 * h / 4, 0.02]
+        accuracy[(h, 16)] = [0.0, 0.0]
+    return fake_table(accuracy)
+
+
+def test_observations_on_a_blog_like_table():
+    verdicts = report.check_observations(blog_like_table()).verdict.to_dict()
+    assert verdicts == {"a": "agree", "b": "partly", "c": "agree", "d": "agree", "e": "agree"}
+
+
+def test_observations_can_disagree():
+    table = blog_like_table()
+    table.loc[(table.hidden_units == 1) & (table.bits == 4), "accuracy"] = 0.9   # the 1-unit net adds
+    table.loc[(table.hidden_units == 16) & (table.bits == 8), "accuracy"] = 0.8  # and 256 is easy
+    table.loc[table.bits == 16, "accuracy"] = 0.5                                 # and so is 65536
+    table["mse"] = table.hidden_units.astype(float)                               # wider is worse
+    verdicts = report.check_observations(table).verdict.to_dict()
+    assert verdicts == {"a": "disagree", "b": "partly", "c": "disagree", "d": "disagree", "e": "disagree"}
+
+
+def test_results_table_shows_mean_spread_and_range():
+    table = report.results_table(blog_like_table())
+    assert table.shape == (5, 3)
+    assert table.loc[2, 16] == "58.0% ± 59.4% (16%–100%)"
+    single = report.results_table(fake_table({(2, 4): [0.5]}))
+    assert single.loc[2, 16] == "50.0%"
+
+
+def test_lucky_runs_reports_how_each_run_ended():
+    table = fake_table({(2, 4): [1.0, 0.16]})
+    table.loc[1, "epochs"] = 3
+    histories = {(2, 4, 0): {"val_loss": [3.0, 2.0, 1.0] + [0.5] * 7}, (2, 4, 1): {"val_loss": [3.0, 2.5, 2.6]}}
+    runs = report.lucky_runs(table, histories, 2, 4, max_epochs=10)
+    assert runs.loc[0, "ended by"] == "epoch limit" and runs.loc[1, "ended by"] == "early stopping"
+    assert runs.loc[1, "best epoch"] == 2 and runs.loc[1, "val loss at best"] == 2.5
+
+
+@pytest.fixture(scope="module")
+def small_grid():
+    return addition.train_grid((1, 2), (4, 8), (0,), epochs=3, n_train=200, n_eval=100, progress=False)
+
+
+def test_error_surfaces_have_one_surface_and_one_button_per_width(small_grid):
+    fig = plots.error_surfaces(small_grid.models, 8, (1, 2), seed=0, max_points=16)
+    assert [trace.type for trace in fig.data] == ["surface", "surface"]
+    assert [trace.visible for trace in fig.data] == [True, False]
+    assert np.asarray(fig.data[0].z).shape == (16, 16)
+    buttons = fig.layout.updatemenus[0].buttons
+    assert [b.args[0]["visible"] for b in buttons] == [[True, False], [False, True]]
+
+
+def test_plotly_bundle_serves_json_and_a_div_without_the_library(small_grid):
+    bundle = plotly_bundle(plots.error_surfaces(small_grid.models, 4, (1, 2), seed=0))
+    assert set(bundle) == {"application/vnd.plotly.v1+json", "text/html"}
+    html = bundle["text/html"]
+    assert "Plotly.newPlot" in html and len(html) < 200_000  # plotly.js itself (4.7 MB) is not inlined
+    json.dumps(bundle["application/vnd.plotly.v1+json"])
+
+
+def test_static_figures_draw(small_grid):
+    model = small_grid.models[(2, 4, 0)]
+    figures = [
+        plots.loss_curves(small_grid.histories, small_grid.table, (4, 8), max_epochs=3),
+        plots.sum_distribution_and_error(model, addition.make_pairs(100, 4, 0)[0], 4, "2 hidden"),
+        plots.cross_section(model, 12, highlights=(6, 10)),
+        plots.activation_histograms({2: addition.hidden_outputs(model, [[1, 2], [3, 4]])}, 4),
+    ]
+    assert [len(fig.axes) for fig in figures] == [2, 2, 1, 1]
+    ax = plots.draw_network([np.ones((2, 3)), np.ones((3, 1))], values=[[2, 2], [0.5] * 3, [4]])
+    assert sum(1 for text in ax.texts if text.get_text() == "1.00") == 9  # one label per edge
+
+
+def test_explorer_trains_on_creation_and_on_click():
+    from helpers.explorer import retrain_explorer
+
+    box = retrain_explorer(hidden_units=1, bits=4, seed=0, epochs=10)
+    controls, output = box.children
+    status = controls.children[1].children[2].children[1]
+    assert "right" in status.value and len(output.outputs) == 1
+    button = controls.children[1].children[2].children[0]
+    button.click()
+    assert len(output.outputs) == 1 and not button.disabled
