@@ -425,7 +425,7 @@ def hidden_outputs64(model: Any, x: object) -> np.ndarray:
     weights = [np.asarray(w, np.float64) for w in hidden.get_weights()]
     z = x @ weights[0] + (weights[1] if len(weights) > 1 else 0.0)
     name = hidden.get_config()["activation"]
-    functions = {"sigmoid": lambda t: 1.0 / (1.0 + np.exp(-t)), "relu": lambda t: np.maximum(t, 0.0),
+    functions = {"sigmoid": lambda t: 0.5 * (1.0 + np.tanh(0.5 * t)), "relu": lambda t: np.maximum(t, 0.0),
                  "tanh": np.tanh, "linear": lambda t: t}
     return functions[name](z)
 
