@@ -140,7 +140,7 @@ def generalization_pairs(n: int, digits: int, seed: int = 0, carry_heavy: float 
 
 # --------------------------------------------------------------------------- model
 
-def build_model(hidden_units: int = 16) -> Any:
+def build_model(hidden_units: int = 32) -> Any:
     """``Input(None, 20) -> SimpleRNN(hidden_units, tanh) -> Dense(10, softmax)`` at each step.
 
     The time axis has no fixed length: the same weights run for as many steps as needed.
@@ -165,7 +165,7 @@ class LongSettings:
     n_train: int = 60_000         # random additions drawn once, operands of 1..max_digits digits
     carry_heavy: float = 0.3      # share of them built to carry through long runs
     batch_size: int = 256
-    epochs: int = 12
+    epochs: int = 30
     learning_rate: float = 0.01   # Adam, decayed with a cosine to 0
     verbose: int = 2              # 0 silent, 2 one line per epoch
     jit_compile: bool = True

@@ -105,7 +105,8 @@ def _random_operands(rng: np.random.Generator, count: int, digits: int) -> np.nd
     return (raw * powers[None, :] * keep).sum(axis=1)
 
 
-def make_questions(n: int, digits: int, reverse: bool = True, seed: int = 0) -> Questions:
+def make_questions(n: int, digits: int, reverse: bool = True, seed: int = 0,
+                   operand_digits: int | None = None) -> Questions:
     """Draw ``n`` distinct addition questions with operands of 1 to ``digits`` digits.
 
     As in the Keras example, each operand gets a random length then random digits, and a
@@ -113,23 +114,27 @@ def make_questions(n: int, digits: int, reverse: bool = True, seed: int = 0) -> 
 
     Args:
         n: number of questions; at most ``distinct_pairs(digits)``.
-        digits: the largest operand length (1 to ``MAX_DIGITS``).
+        digits: the largest operand length the encoding has room for (1 to ``MAX_DIGITS``).
         reverse: reverse the padded question string, as the example does by default.
         seed: fixes every question.
+        operand_digits: draw operands of at most this many digits (default ``digits``),
+            still padded for ``digits``: a model with room for long numbers that only
+            ever saw short ones.
     """
     n = check_int("n", n, 1)
     digits = check_int("digits", digits, 1, MAX_DIGITS)
     reverse = _check_bool("reverse", reverse)
     seed = check_int("seed", seed, 0)
-    if n > distinct_pairs(digits):
-        raise ValueError(f"n must be at most {distinct_pairs(digits)} for digits={digits} "
+    drawn = digits if operand_digits is None else check_int("operand_digits", operand_digits, 1, digits)
+    if n > distinct_pairs(drawn):
+        raise ValueError(f"n must be at most {distinct_pairs(drawn)} for operands of up to {drawn} digits "
                          f"(that many distinct questions exist), got {n}")
     rng = np.random.default_rng(seed)
     seen: set[tuple[int, int]] = set()
     pairs: list[tuple[int, int]] = []
     while len(pairs) < n:
         draw = max(1024, 2 * (n - len(pairs)))
-        a, b = _random_operands(rng, draw, digits), _random_operands(rng, draw, digits)
+        a, b = _random_operands(rng, draw, drawn), _random_operands(rng, draw, drawn)
         for x, y in zip(a.tolist(), b.tolist()):
             key = (x, y) if x <= y else (y, x)
             if key in seen:
@@ -275,6 +280,7 @@ class Seq2SeqSettings:
     """
 
     n_questions: int | None = None      # None: the example's size for these digits (EXAMPLE_SIZES)
+    operand_digits: int | None = None   # train on operands of at most this many digits (None: digits)
     validation_split: float = 0.1       # the last 10% are held out, as in the example
     reverse: bool = True
     hidden_units: int = 128
@@ -289,10 +295,14 @@ class Seq2SeqSettings:
     show: int = 10                      # held-out questions shown after each epoch
     verbose: int = 2                    # 0 silent, 2 one compact line (plus examples) per epoch
     max_seconds: float | None = None    # stop after this much training time (None: no limit)
+    stop_epoch: int | None = None       # stop after this epoch; the schedule still spans `epochs`
 
     def checked(self, digits: int) -> "Seq2SeqSettings":
+        drawn = digits
+        if self.operand_digits is not None:
+            drawn = check_int("operand_digits", self.operand_digits, 1, digits)
         if self.n_questions is not None:
-            check_int("n_questions", self.n_questions, 20, distinct_pairs(digits))
+            check_int("n_questions", self.n_questions, 20, distinct_pairs(drawn))
         check_float("validation_split", self.validation_split, 0.0, 0.5, inclusive_minimum=False)
         _check_bool("reverse", self.reverse)
         check_int("hidden_units", self.hidden_units, 1)
@@ -310,6 +320,8 @@ class Seq2SeqSettings:
         check_choice("verbose", self.verbose, (0, 1, 2))
         if self.max_seconds is not None:
             check_float("max_seconds", self.max_seconds, 0.0, inclusive_minimum=False)
+        if self.stop_epoch is not None:
+            check_int("stop_epoch", self.stop_epoch, 1, self.epochs)
         return self
 
 
@@ -347,9 +359,9 @@ def train_adder(digits: int = 3, seed: int = 0, **settings: Any) -> tuple[Any, A
         raise ValueError(f"unknown setting(s) {sorted(unknown)}; allowed: {sorted(known)}")
     config = replace(Seq2SeqSettings(), **settings).checked(digits)
     n = config.n_questions if config.n_questions is not None else EXAMPLE_SIZES.get(digits, 50_000)
-    n = check_int("n_questions", n, 20, distinct_pairs(digits))
+    n = check_int("n_questions", n, 20, distinct_pairs(config.operand_digits or digits))
 
-    data = make_questions(n, digits, config.reverse, seed)
+    data = make_questions(n, digits, config.reverse, seed, config.operand_digits)
     train, held_out = split(data, config.validation_split)
 
     keras.utils.set_random_seed(seed)
@@ -431,6 +443,8 @@ class ExactMatchMonitor:
                 stop = config.target_exact is not None and exact >= config.target_exact
                 if config.max_seconds is not None and self._elapsed >= config.max_seconds:
                     stop = True
+                if config.stop_epoch is not None and epoch + 1 >= config.stop_epoch:
+                    stop = True
                 if stop:
                     self.model.stop_training = True
 
@@ -450,3 +464,49 @@ def _check_bool(name: str, value: object) -> bool:
     if not isinstance(value, (bool, np.bool_)):
         raise ValueError(f"{name} must be True or False, got {value!r}")
     return bool(value)
+
+
+# --------------------------------------------------------------------------- chapter tables
+
+def questions_of_length(n: int, length: int, seed: int = 0) -> tuple[list[str], list[str]]:
+    """``n`` random questions whose two operands both have exactly ``length`` digits, and their answers."""
+    n = check_int("n", n, 1)
+    length = check_int("length", length, 1, MAX_DIGITS)
+    rng = np.random.default_rng([check_int("seed", seed, 0), length])
+    low = 10 ** (length - 1) if length > 1 else 0
+    a = rng.integers(low, 10 ** length, size=n)
+    b = rng.integers(low, 10 ** length, size=n)
+    return [f"{x}+{y}" for x, y in zip(a.tolist(), b.tolist())], [str(x + y) for x, y in zip(a.tolist(), b.tolist())]
+
+
+def exact_by_length(model: Any, digits: int, lengths: list[int], n: int = 500, reverse: bool = True,
+                    seed: int = 0) -> dict[int, float]:
+    """Exact-match accuracy on questions whose operands have exactly each of ``lengths`` digits."""
+    scores = {}
+    for length in lengths:
+        questions, answers = questions_of_length(n, length, seed)
+        guesses = add(model, questions, digits, reverse)
+        scores[int(length)] = float(np.mean([g == a for g, a in zip(guesses, answers)]))
+    return scores
+
+
+def results_table(runs: dict[int, dict[str, Any]], seed: int = 0) -> tuple[Any, dict[int, Any]]:
+    """Train one adder per entry of ``runs`` (``{digits: settings}``) and tabulate them.
+
+    Returns:
+        A pandas DataFrame (one row per digits: questions, epochs, seconds, held-out
+        per-character accuracy, held-out exact-match, first epoch at 99% exact-match) and
+        the trained models by digits.
+    """
+    import pandas as pd
+
+    rows, models = [], {}
+    for digits, settings in runs.items():
+        model, history = train_adder(digits, seed=seed, **settings)
+        models[digits] = model
+        reached, _ = epochs_to(history, 0.99)
+        rows.append({"digits": digits, "questions": history.params["n_train"] + history.params["n_held_out"],
+                     "epochs": len(history.history["val_exact"]), "seconds": round(history.history["seconds"][-1], 1),
+                     "char_accuracy": history.history["val_accuracy"][-1], "exact_match": history.history["val_exact"][-1],
+                     "epoch_99_exact": reached})
+    return pd.DataFrame(rows), models

@@ -1,0 +1,147 @@
+"""Unit tests for ``helpers.seq2seq``: the string-addition LSTM of chapter 3."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from helpers import seq2seq
+from helpers.seq2seq import (CHARS, ORIGINAL, Seq2SeqSettings, add, build_adder, decode, encode_questions,
+                             exact_match, make_questions)
+
+
+# --------------------------------------------------------------------------- data
+
+def test_questions_are_padded_reversed_and_answered_correctly():
+    data = make_questions(300, 3, reverse=True, seed=1)
+    assert data.x.shape == (300, 7, len(CHARS)) and data.y.shape == (300, 4, len(CHARS))
+    assert np.all(data.x.sum(axis=-1) == 1) and np.all(data.y.sum(axis=-1) == 1)
+    for question, answer, x, y in zip(data.questions, data.answers, data.x, data.y):
+        a, b = map(int, question.split("+"))
+        assert 0 <= a < 1000 and 0 <= b < 1000
+        assert answer == str(a + b)
+        text = "".join(CHARS[i] for i in x.argmax(axis=-1))
+        assert text == question.ljust(7)[::-1]          # space padded to 7, then reversed
+        assert "".join(CHARS[i] for i in y.argmax(axis=-1)) == answer.ljust(4)
+    assert decode(data.y) == data.answers
+
+
+def test_questions_not_reversed_when_asked():
+    data = make_questions(20, 2, reverse=False, seed=0)
+    assert decode(data.x) == [q for q in data.questions]   # decode strips the right padding
+
+
+def test_a_plus_b_and_b_plus_a_count_once_and_seed_fixes_everything():
+    data = make_questions(4000, 2, seed=3)
+    keys = {tuple(sorted(map(int, q.split("+")))) for q in data.questions}
+    assert len(keys) == 4000
+    again = make_questions(4000, 2, seed=3)
+    assert again.questions == data.questions and np.array_equal(again.x, data.x)
+    assert make_questions(4000, 2, seed=4).questions != data.questions
+
+
+def test_every_distinct_question_can_be_drawn_and_no_more():
+    every = make_questions(seq2seq.distinct_pairs(1), 1, seed=0)
+    assert len({tuple(sorted(map(int, q.split("+")))) for q in every.questions}) == 55
+    with pytest.raises(ValueError, match="n must be at most 55"):
+        make_questions(56, 1)
+
+
+def test_operand_digits_limits_the_numbers_not_the_padding():
+    data = make_questions(200, 5, seed=0, operand_digits=2)
+    assert data.x.shape[1] == 11
+    assert max(max(map(int, q.split("+"))) for q in data.questions) < 100
+
+
+@pytest.mark.parametrize("question, message", [
+    ("12a+3", "contains 'a'"),
+    ("", "it is empty"),
+    ("1+2+3", "2 '\\+' signs"),
+    ("-5+3", "negative"),
+    ("1234+1", "first operand has 4 digits; this model supports at most 3"),
+    ("1+", "operand is missing"),
+])
+def test_bad_questions_raise_clear_errors(question, message):
+    with pytest.raises(ValueError, match=message):
+        encode_questions([question], 3)
+
+
+@pytest.mark.parametrize("kwargs, name", [
+    ({"n": 0, "digits": 3}, "n must be at least 1"),
+    ({"n": 10, "digits": 0}, "digits must be at least 1"),
+    ({"n": 10, "digits": 3, "reverse": "yes"}, "reverse must be True or False"),
+    ({"n": 10, "digits": 3, "seed": -1}, "seed must be at least 0"),
+])
+def test_bad_arguments_raise(kwargs, name):
+    with pytest.raises(ValueError, match=name):
+        make_questions(**kwargs)
+
+
+def test_questions_must_be_a_list():
+    with pytest.raises(ValueError, match="non-empty list"):
+        encode_questions("1+2", 3)
+
+
+# --------------------------------------------------------------------------- model
+
+def test_adder_has_the_examples_architecture():
+    model = build_adder(3)
+    assert model.input_shape == (None, 7, 12) and model.output_shape == (None, 4, 12)
+    assert [layer.__class__.__name__ for layer in model.layers] == ["LSTM", "RepeatVector", "LSTM", "Dense"]
+    # LSTM(128) on 12 inputs, LSTM(128) on 128 inputs, Dense(12): 4 gates each.
+    assert model.count_params() == 4 * (128 * (12 + 128) + 128) + 4 * (128 * 256 + 128) + (128 * 12 + 12)
+
+
+def test_settings_check_and_original_preset_is_valid():
+    Seq2SeqSettings(**ORIGINAL).checked(3)
+    assert ORIGINAL["batch_size"] == 32 and ORIGINAL["learning_rate"] == 0.001
+    with pytest.raises(ValueError, match="unknown setting"):
+        seq2seq.train_adder(2, batch=32)
+    with pytest.raises(ValueError, match="schedule must be one of"):
+        seq2seq.train_adder(2, schedule="linear")
+
+
+@pytest.fixture(scope="module")
+def small_run():
+    """A 2-digit adder trained for a few epochs: enough to check the plumbing."""
+    return seq2seq.train_adder(2, seed=0, n_questions=3000, epochs=3, verbose=0, target_exact=None, jit_compile=False)
+
+
+def test_training_records_exact_match_and_time(small_run):
+    model, history = small_run
+    values = history.history
+    assert len(values["val_exact"]) == 3
+    assert all(0.0 <= v <= 1.0 for v in values["val_exact"])
+    assert np.all(np.diff(values["seconds"]) > 0)
+    # Exact match can never beat per-character accuracy.
+    assert all(e <= c + 1e-9 for e, c in zip(values["val_exact"], values["val_accuracy"]))
+    assert values["val_accuracy"][-1] > values["val_accuracy"][0]
+    assert history.params["n_train"] == 2700 and history.params["n_held_out"] == 300
+
+
+def test_add_agrees_with_exact_match_and_checks_digits(small_run, tmp_path):
+    model, history = small_run
+    held_out = seq2seq.split(make_questions(3000, 2, seed=0), 0.1)[1]
+    answers = add(model, held_out.questions, 2)
+    assert len(answers) == len(held_out)
+    assert all(set(answer) <= set("0123456789+") for answer in answers)
+    assert np.mean([a == b for a, b in zip(answers, held_out.answers)]) == pytest.approx(history.history["val_exact"][-1])
+    assert exact_match(model, held_out) == pytest.approx(history.history["val_exact"][-1])
+    with pytest.raises(ValueError, match="does not match the model"):
+        add(model, ["1+2"], 3)
+    with pytest.raises(ValueError, match="at most 2"):
+        add(model, ["123+4"], 2)
+
+    path = tmp_path / "adder.keras"
+    model.save(path)
+    import keras
+
+    loaded = keras.saving.load_model(path)
+    assert add(loaded, held_out.questions[:50], 2) == answers[:50]
+
+
+def test_stop_epoch_stops_early_but_keeps_the_schedule():
+    _, history = seq2seq.train_adder(1, n_questions=55, epochs=5, stop_epoch=2, verbose=0, target_exact=None,
+                                     jit_compile=False, batch_size=16)
+    assert len(history.history["val_exact"]) == 2
+    assert history.history["learning_rate"][-1] > 0
