@@ -490,23 +490,48 @@ def exact_by_length(model: Any, digits: int, lengths: list[int], n: int = 500, r
     return scores
 
 
-def results_table(runs: dict[int, dict[str, Any]], seed: int = 0) -> tuple[Any, dict[int, Any]]:
+#: Named sets of runs for the results table, ``{digits: settings for train_adder}``.
+#: "book": the fast configuration with sizes that fit the chapter's 10-minute budget.
+#: "example_sizes": the fast configuration on the example's numbers of questions.
+#: "original": the example's sizes *and* settings (batch 32, 30 epochs): hours on 2 cores.
+TABLE_PRESETS: dict[str, dict[int, dict[str, Any]]] = {
+    "book": {2: {"n_questions": 5_000, "epochs": 60}, 3: {"n_questions": 50_000},
+             4: {"n_questions": 60_000, "epochs": 8}, 5: {"n_questions": 60_000, "epochs": 8}},
+    "example_sizes": {d: {"n_questions": n} for d, n in EXAMPLE_SIZES.items()},
+    "original": {d: {"n_questions": n, **ORIGINAL} for d, n in EXAMPLE_SIZES.items()},
+}
+
+
+def table_row(history: Any) -> dict[str, Any]:
+    """One row of the results table from a ``train_adder`` history."""
+    reached, _ = epochs_to(history, 0.99)
+    values = history.history
+    return {"digits": history.params["digits"], "questions": history.params["n_train"] + history.params["n_held_out"],
+            "batch": history.params["settings"]["batch_size"], "epochs": len(values["val_exact"]),
+            "seconds": round(values["seconds"][-1], 1), "char_accuracy": values["val_accuracy"][-1],
+            "exact_match": values["val_exact"][-1], "epoch_99_exact": reached}
+
+
+def results_table(runs: dict[int, dict[str, Any]], seed: int = 0, done: dict[int, Any] | None = None,
+                  **common: Any) -> tuple[Any, dict[int, Any]]:
     """Train one adder per entry of ``runs`` (``{digits: settings}``) and tabulate them.
 
+    Args:
+        runs: settings per number of digits, e.g. ``TABLE_PRESETS["book"]``.
+        seed: the seed of every run.
+        done: histories of runs already trained, by digits (not trained again).
+        **common: settings added to every run (e.g. ``verbose=0``).
+
     Returns:
-        A pandas DataFrame (one row per digits: questions, epochs, seconds, held-out
-        per-character accuracy, held-out exact-match, first epoch at 99% exact-match) and
-        the trained models by digits.
+        A pandas DataFrame (one row per digits: questions, batch size, epochs, seconds,
+        held-out per-character accuracy, held-out exact-match, first epoch at 99%
+        exact-match) and the histories by digits.
     """
     import pandas as pd
 
-    rows, models = [], {}
+    histories = dict(done or {})
     for digits, settings in runs.items():
-        model, history = train_adder(digits, seed=seed, **settings)
-        models[digits] = model
-        reached, _ = epochs_to(history, 0.99)
-        rows.append({"digits": digits, "questions": history.params["n_train"] + history.params["n_held_out"],
-                     "epochs": len(history.history["val_exact"]), "seconds": round(history.history["seconds"][-1], 1),
-                     "char_accuracy": history.history["val_accuracy"][-1], "exact_match": history.history["val_exact"][-1],
-                     "epoch_99_exact": reached})
-    return pd.DataFrame(rows), models
+        if digits not in histories:
+            _, histories[digits] = train_adder(digits, seed=seed, **{**settings, **common})
+    rows = [table_row(histories[digits]) for digits in sorted(histories)]
+    return pd.DataFrame(rows), histories

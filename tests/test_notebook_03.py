@@ -1,0 +1,62 @@
+"""Chapter 3 executed headless with small parameters; asserts on the values it glued."""
+
+from __future__ import annotations
+
+import nbformat
+import pytest
+
+from tests.conftest import NOTEBOOKS, execute_notebook, glued
+
+NAME = "03_string_addition.ipynb"
+
+# Small but real: a 3-digit adder trained for a few epochs, a tiny results table and padded
+# model, and the aligned adder at its full (cheap) settings so its generalization is checked.
+SMALL = {
+    "N_QUESTIONS": 12_000,
+    "EPOCHS": 6,
+    "REVERSE_OFF_EPOCHS": 3,
+    "TABLE_RUNS": {2: {"n_questions": 1_000, "epochs": 3}},
+    "LIMIT_DIGITS": 4,
+    "LIMIT_QUESTIONS": 3_000,
+    "LIMIT_EPOCHS": 2,
+    "N_TEST_100": 100,
+    "N_TEST_1000": 20,
+}
+
+
+def test_committed_without_outputs_and_with_one_parameters_cell():
+    notebook = nbformat.read(NOTEBOOKS / NAME, as_version=4)
+    tagged = [c for c in notebook.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
+    assert len(tagged) == 1
+    for name in SMALL:
+        assert f"{name} = " in tagged[0].source
+    assert all(not c.get("outputs") for c in notebook.cells if c.cell_type == "code")
+    assert notebook.metadata["kernelspec"]["name"] == "python3"
+    assert sum(1 for c in notebook.cells if c.cell_type == "markdown" and c.source.startswith("# ")) == 1
+
+
+@pytest.mark.notebook
+def test_chapter_3_executes_and_its_results_hold(executed_dir):
+    notebook = execute_notebook(NAME, executed_dir, **SMALL)
+    values = glued(notebook)
+    for name in ("s2s_exact", "s2s_char", "reverse_on_exact", "reverse_off_exact", "limit_seen", "limit_unseen",
+                 "long_exact_100", "long_exact_1000", "carry_unit_accuracy", "probe_accuracy",
+                 "ablate_no_carry", "ablate_with_carry"):
+        assert 0.0 <= values[name] <= 1.0, name
+    # Exact match can never exceed per-character accuracy on the same questions.
+    assert values["s2s_exact"] <= values["s2s_char"]
+    assert values["s2s_epochs"] <= SMALL["EPOCHS"]
+    assert set(values["table_exact"]) == {2, 3}
+    assert values["reverse_epochs"] == SMALL["REVERSE_OFF_EPOCHS"]
+    assert set(values["limit_by_length"]) == {1, 2, 3, 4}
+    assert isinstance(values["example_535"], str)
+    # The aligned adder, trained on 8 digits, adds 100- and 1,000-digit numbers.
+    assert values["long_exact_100"] >= 0.999
+    assert values["long_exact_1000"] >= 0.999
+    assert values["long_seconds"] > 0
+    # The carry is readable by a linear probe, and clamping it breaks exactly the carrying sums.
+    assert values["probe_accuracy"] >= 0.98
+    assert values["ablate_no_carry"] >= 0.95 and values["ablate_with_carry"] <= 0.2
+    # Every figure is static (matplotlib PNG) or, for the widget, has a text fallback.
+    images = sum("image/png" in o.get("data", {}) for c in notebook.cells for o in c.get("outputs", []))
+    assert images >= 6
