@@ -10,7 +10,8 @@ everything else, so each step's accuracy can be put beside the previous one:
 3. ``scaled + bias``: hidden and output biases switched on.
 4. ``scaled + bias + schedule``: instead of stopping at the first plateau, the learning rate
    is divided on every plateau (``ReduceLROnPlateau``-style) until it is tiny.
-5. ``relu``: the same, with ReLU hidden units.
+5. ``relu``: the same, with ReLU hidden units (hidden biases starting at 1, so every unit
+   starts switched on).
 6. ``linear unit``: for contrast, one linear unit and no hidden layer at all.
 
 Training uses the same trick as ``helpers.addition.train_grid``: many small networks side
@@ -22,7 +23,8 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass, field, replace
+import zlib
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -51,6 +53,7 @@ class Recipe:
             the first plateau stops training (the original early stopping).
         direct: no hidden layer, a single linear unit (``Dense(1)`` on the inputs).
         learning_rate: Adam's initial learning rate.
+        bias_init: the hidden biases' starting value (Keras starts them at 0).
         readout: after Adam, solve the output layer exactly (linear least squares in float64
             on the training pairs' hidden outputs), see ``exact_readout``.
         lr_factor, min_lr, lr_patience: the schedule's knobs (``lr_patience`` epochs without
@@ -69,6 +72,7 @@ class Recipe:
     min_lr: float = 1e-6
     lr_patience: int = 5
     readout: bool = False
+    bias_init: float = 0.0
 
     def checked(self) -> "Recipe":
         check_int("hidden_units", self.hidden_units, 1)
@@ -77,6 +81,7 @@ class Recipe:
         check_float("lr_factor", self.lr_factor, 0.0, 1.0, inclusive_minimum=False)
         check_float("min_lr", self.min_lr, 0.0, inclusive_minimum=False)
         check_int("lr_patience", self.lr_patience, 0)
+        check_float("bias_init", self.bias_init)
         return self
 
 
@@ -92,8 +97,11 @@ def steps(hidden_units: int = 16) -> list[Recipe]:
     scaled = replace(original, name="scaled", scale=True)
     biased = replace(scaled, name="scaled + bias", use_bias=True)
     scheduled = replace(biased, name="scaled + bias + schedule", schedule=True, **SCHEDULE)
-    relu = replace(scheduled, name="relu", activation="relu")
-    linear = Recipe("linear unit", 1, activation="linear", scale=True, schedule=True, direct=True, **SCHEDULE)
+    # Biases start at 1 so that every ReLU unit starts switched on over the whole (scaled)
+    # input range: a straight line to begin with, and no kink near (0, 0) to fight.
+    relu = replace(scheduled, name="relu", activation="relu", bias_init=1.0)
+    linear = Recipe("linear unit", 1, activation="linear", use_bias=True, scale=True, schedule=True, direct=True,
+                    **SCHEDULE)
     return [original, scaled, biased, scheduled, relu, linear]
 
 
@@ -103,7 +111,7 @@ STEP_NAMES = tuple(recipe.name for recipe in steps())
 def best_recipe(activation: str = "relu", hidden_units: int | None = None) -> Recipe:
     """The chapter's best recipe for a hidden layer of ``activation`` units.
 
-    ReLU: 16 units, scaled, biases, the schedule. Sigmoid and tanh: the same plus the exact
+    ReLU: 16 units, scaled, biases (starting at 1), the schedule. Sigmoid and tanh: the same plus the exact
     readout, with 64 units by default (16 are not enough at 65536 in float32, see the
     chapter).
     """
@@ -111,7 +119,8 @@ def best_recipe(activation: str = "relu", hidden_units: int | None = None) -> Re
     if hidden_units is None:
         hidden_units = 16 if activation == "relu" else 64
     return Recipe(f"best {activation}", hidden_units, activation=activation, use_bias=True, scale=True,
-                  schedule=True, readout=activation != "relu", **SCHEDULE)
+                  schedule=True, readout=activation != "relu", bias_init=1.0 if activation == "relu" else 0.0,
+                  **SCHEDULE)
 
 
 # --------------------------------------------------------------------------- models
@@ -197,9 +206,15 @@ class StackResult:
 
 
 def _seed_material(recipe: Recipe, bits: int, seed: int) -> list[int]:
-    # A stable number per recipe name, so adding a step does not change the others.
-    name_code = int.from_bytes(recipe.name.encode()[:8].ljust(8, b"\0"), "little") % (2 ** 31)
-    return [seed, bits, recipe.hidden_units, name_code]
+    """Seed material for one network's initial weights and shuffles.
+
+    It depends on the recipe's design (every field except its name and the readout, which
+    does not change training), so the same design trained under another name, e.g. by
+    ``train_best``, starts from the same weights and gives the same network.
+    """
+    fields = {key: value for key, value in asdict(recipe).items() if key not in ("name", "readout")}
+    design = zlib.crc32(repr(sorted(fields.items())).encode())
+    return [seed, bits, recipe.hidden_units, design]
 
 
 def train_recipes(recipes: list[Recipe], bits: object = (4, 8, 16), seeds: object = (0,),
@@ -339,7 +354,8 @@ def _train_stack(specs, config: StackSettings, progress: bool):
         val_loss = tf.reduce_mean(tf.square(forward(state[0], x_val) - y_val), axis=1)
         return state, loss_sum / n_fit, val_loss
 
-    params0 = [w1, np.zeros((count, widest), np.float32), v, np.zeros((count,), np.float32)]
+    b1 = np.array([[r.bias_init if r.use_bias else 0.0] for r, _, _ in specs], np.float32) * unit_mask
+    params0 = [w1, b1, v, np.zeros((count,), np.float32)]
     params = [tf.constant(p) for p in params0]
     zeros = [tf.zeros_like(p) for p in params]
     state = (params, zeros, list(zeros), tf.constant(0.0))
@@ -486,3 +502,85 @@ def train_best(bits: int, seed: int = 0, activation: str = "relu", **settings: A
     recipe = best_recipe(activation)
     result = train_recipes([recipe], bits=bits, seeds=seed, **settings)
     return result.models[(recipe.name, bits, seed)]
+
+
+# --------------------------------------------------------------------------- pushing sigmoid
+
+def sigmoid_push(bits: int = 16, seeds: object = (0,), widths: object = (16, 64), **settings: Any) -> dict[str, Any]:
+    """How far sigmoid hidden units go at ``2**bits``, and what stops them.
+
+    For each width: the scaled, biased, scheduled sigmoid network trained by Adam; the same
+    network with its output layer solved exactly (``exact_readout``), evaluated by Keras in
+    float32 and, with the same float32 weights, in float64 arithmetic (``predict64``).
+
+    Returns ``table`` (one row per width, seed and stage: accuracy, MSE, worst error) and
+    ``diagnostics`` (per width and seed: the readout's condition number, its largest
+    output weight, and the float32 rounding noise, i.e. the spread of
+    float32 - float64 predictions).
+    """
+    from helpers.addition import predict_sums
+
+    bits = check_int("bits", bits, 1, MAX_BITS)
+    seeds = check_int_tuple("seeds", seeds, 0)
+    widths = check_int_tuple("widths", widths, 1)
+    settings.setdefault("n_eval", 10_000)
+    recipes = [replace(best_recipe("sigmoid", width), name=f"sigmoid {width}", readout=False) for width in widths]
+    result = train_recipes(recipes, bits=bits, seeds=seeds, **settings)
+    rows, diagnostics = [], []
+    for recipe in recipes:
+        for seed in seeds:
+            model = result.models[(recipe.name, bits, seed)]
+            x_eval, y_eval = make_pairs(result.settings.n_eval, bits, EVAL_SEED + seed)
+
+            def row(stage: str, predictions: np.ndarray) -> dict[str, Any]:
+                error = np.abs(predictions - y_eval)
+                return {"hidden_units": recipe.hidden_units, "seed": seed, "stage": stage,
+                        "accuracy": float(np.mean(np.rint(predictions) == y_eval)),
+                        "mse": float(np.mean(error ** 2)), "worst_error": float(error.max())}
+
+            rows.append(row("Adam", predict_sums(model, x_eval)))
+            x_fit, y_fit = make_pairs(result.settings.n_train, bits, seed)
+            info = exact_readout(model, x_fit[:result.settings.n_fit], y_fit[:result.settings.n_fit])
+            in32, in64 = predict_sums(model, x_eval), predict64(model, x_eval)
+            rows.append(row("exact readout, float32", in32))
+            rows.append(row("exact readout, float64 arithmetic", in64))
+            diagnostics.append({"hidden_units": recipe.hidden_units, "seed": seed, **info,
+                                "float32_noise": float(np.std(in32 - in64)),
+                                "float32_worst": float(np.max(np.abs(in32 - in64)))})
+    return {"table": pd.DataFrame(rows), "diagnostics": pd.DataFrame(diagnostics), "models": result.models,
+            "seconds": result.seconds}
+
+
+def single_unit_precision(bits: int = 16, weights: object = None, points: int = 4097) -> pd.DataFrame:
+    """Can one sigmoid unit draw the straight line ``a + b`` precisely enough?
+
+    The unit sees the scaled sum ``t`` in ``[0, 1]`` as ``S(w (t - 1/2))`` and the output
+    ``alpha + beta S(...)`` is fitted to ``t`` by least squares. Two errors compete, both
+    reported in sums (``t`` times ``2**bits``):
+
+    * ``bend``: the sigmoid is not straight; in exact arithmetic the best line misses by
+      about ``w**2 / 48`` of the range, which shrinks as ``w`` shrinks;
+    * ``float32``: the same unit computed in float32: ``S`` near 1/2 is only known to about
+      ``6e-8``, and ``beta ~ 4 / w`` amplifies that as ``w`` shrinks.
+
+    Returns one row per ``w`` with both worst errors and the total in float32.
+    """
+    import tensorflow as tf
+
+    bits = check_int("bits", bits, 1, MAX_BITS)
+    points = check_int("points", points, 3)
+    w = np.logspace(-4, 1, 51) if weights is None else np.asarray(weights, np.float64).reshape(-1)
+    t = np.linspace(0.0, 1.0, points)
+    scale = 2.0 ** bits
+    rows = []
+    for wk in w:
+        z = wk * (t - 0.5)
+        s64 = 0.5 * (1 + np.tanh(z / 2))
+        design = np.stack([np.ones_like(s64), s64], axis=1)
+        (alpha, beta), *_ = np.linalg.lstsq(design, t, rcond=None)
+        bend = np.abs(alpha + beta * s64 - t).max() * scale
+        s32 = tf.sigmoid(tf.constant(np.float32(wk) * (t.astype(np.float32) - np.float32(0.5)))).numpy()
+        out32 = (np.float32(alpha) + np.float32(beta) * s32).astype(np.float32) * np.float32(scale)
+        total32 = np.abs(out32.astype(np.float64) - t * scale).max()
+        rows.append({"w": float(wk), "beta": float(beta), "bend": float(bend), "float32_total": float(total32)})
+    return pd.DataFrame(rows)
