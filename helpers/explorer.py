@@ -62,7 +62,7 @@ def retrain_explorer(hidden_units: int = 2, bits: int = 4, seed: int = 0, epochs
                                       continuous_update=False)
     patience_slider = widgets.IntSlider(value=patience, min=1, max=100, description="patience",
                                         continuous_update=False)
-    button = widgets.Button(description="Train", button_style="primary", icon="play")
+    button = widgets.Button(description="Train", button_style="primary")
     status = widgets.HTML()
     output = widgets.Output()
 

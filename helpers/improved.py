@@ -10,9 +10,10 @@ everything else, so each step's accuracy can be put beside the previous one:
 3. ``scaled + bias``: hidden and output biases switched on.
 4. ``scaled + bias + schedule``: instead of stopping at the first plateau, the learning rate
    is divided on every plateau (``ReduceLROnPlateau``-style) until it is tiny.
-5. ``relu``: the same, with ReLU hidden units (hidden biases starting at 1, so every unit
-   starts switched on).
-6. ``linear unit``: for contrast, one linear unit and no hidden layer at all.
+5. ``relu``: the same, with ReLU hidden units.
+6. ``relu, biases from 1``: hidden biases start at 1 instead of 0, so every unit starts
+   switched on over the whole scaled input range.
+7. ``linear unit``: for contrast, one linear unit and no hidden layer at all.
 
 Training uses the same trick as ``helpers.addition.train_grid``: many small networks side
 by side in one XLA-compiled graph, one call per epoch, each network with its own data,
@@ -97,12 +98,13 @@ def steps(hidden_units: int = 16) -> list[Recipe]:
     scaled = replace(original, name="scaled", scale=True)
     biased = replace(scaled, name="scaled + bias", use_bias=True)
     scheduled = replace(biased, name="scaled + bias + schedule", schedule=True, **SCHEDULE)
+    relu = replace(scheduled, name="relu", activation="relu")
     # Biases start at 1 so that every ReLU unit starts switched on over the whole (scaled)
     # input range: a straight line to begin with, and no kink near (0, 0) to fight.
-    relu = replace(scheduled, name="relu", activation="relu", bias_init=1.0)
+    relu_on = replace(relu, name="relu, biases from 1", bias_init=1.0)
     linear = Recipe("linear unit", 1, activation="linear", use_bias=True, scale=True, schedule=True, direct=True,
                     **SCHEDULE)
-    return [original, scaled, biased, scheduled, relu, linear]
+    return [original, scaled, biased, scheduled, relu, relu_on, linear]
 
 
 STEP_NAMES = tuple(recipe.name for recipe in steps())

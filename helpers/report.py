@@ -119,3 +119,29 @@ def lucky_runs(table: pd.DataFrame, histories: dict, hidden_units: int, bits: in
             "val loss at best": float(val_loss[best]),
         })
     return pd.DataFrame(rows).set_index("seed")
+
+
+def output_weight_signs(models: dict, table: pd.DataFrame, hidden_units: int, bits: int) -> pd.DataFrame:
+    """For each seed of one network shape: its starting and final output weights, and its accuracy.
+
+    Without biases every hidden unit outputs exactly 1/2 for the pair (0, 0), so the network
+    answers ``0 + 0`` with half the sum of its output weights. Only a network with a negative
+    output weight can make that sum (nearly) zero, and with all output weights positive the
+    prediction can only range over a factor of two: from half their sum to their sum.
+    """
+    from helpers.addition import initial_weights
+
+    rows = []
+    subset = table[(table.hidden_units == hidden_units) & (table.bits == bits)].sort_values("seed")
+    for row in subset.itertuples():
+        start = initial_weights(hidden_units, bits, row.seed)[1].ravel()
+        final = models[(hidden_units, bits, row.seed)].get_weights()[-1].ravel()
+        rows.append({
+            "seed": row.seed,
+            "start: sum of output weights": float(start.sum()),
+            "final output weights": ", ".join(f"{w:.1f}" for w in final),
+            "final: a negative output weight": bool((final < 0).any()),
+            "accuracy": row.accuracy,
+            "epochs": row.epochs,
+        })
+    return pd.DataFrame(rows).set_index("seed")

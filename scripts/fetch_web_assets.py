@@ -1,11 +1,11 @@
-"""Put local copies of the book's JavaScript into ``_static/vendor/`` (hash-checked).
+"""Put local copies of the book's JavaScript into ``book/_static/vendor/`` (hash-checked).
 
 The static site must work offline and load nothing from a CDN:
 
 * ``plotly.min.js`` comes from the installed ``plotly`` Python package, so the figures and
   the library that draws them always have matching versions.
-* ``require.js`` and the ipywidgets embedder (``embed-amd.js``) come from their npm
-  packages, fetched with ``npm pack`` (or straight from the npm registry when npm is not
+* ``require.js``, the ipywidgets embedder (``embed-amd.js``) and MathJax come from their
+  npm packages, fetched with ``npm pack`` (or straight from the npm registry when npm is not
   installed) into a cache directory, ``$TWOPLUSTWO_CACHE`` (default ``~/.cache/twoplustwo``),
   and checked against the SHA-256 below before anything is unpacked.
 """
@@ -22,17 +22,24 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-VENDOR = ROOT / "_static" / "vendor"
+VENDOR = ROOT / "book" / "_static" / "vendor"
 
-# (package, version, sha256 of the npm tarball, {member in tarball: name in vendor/})
+# (package, version, sha256 of the npm tarball, folder under vendor/, prefix to strip,
+#  patterns of the tarball members to keep)
 NPM_PACKAGES = [
     ("requirejs", "2.3.8", "777158e89275e16bd51aec3ef714fbcb5dc45789e7078659933bc814916d7dec",
-     {"package/require.js": "require.js"}),
+     "", "package/", ["package/require.js"]),
+    # The embedder and the icon fonts its stylesheet refers to.
     ("@jupyter-widgets/html-manager", "1.0.15",
      "2b9d65cb7913e1c7d671757a10008b32c9c2448d4429513371e55c07d6107638",
-     # The embedder and the icon fonts its stylesheet refers to (relative to itself).
-     {"package/dist/embed-amd.js": "embed-amd.js", "package/dist/*.woff2": "", "package/dist/*.woff": "",
-      "package/dist/*.ttf": "", "package/dist/*.eot": "", "package/dist/*.svg": ""}),
+     "", "package/dist/", ["package/dist/embed-amd.js", "package/dist/*.woff2", "package/dist/*.woff",
+                           "package/dist/*.ttf", "package/dist/*.eot", "package/dist/*.svg"]),
+    # MathJax 3 for the formulas (Sphinx would load it from a CDN), with the fonts, TeX
+    # extensions, menu and accessibility parts it loads relative to tex-mml-chtml.js.
+    ("mathjax", "3.2.2", "1b9c0a1c44df864e915690558e72adb9cc5203360daefd385084ced3b6c64c09",
+     "mathjax/", "package/es5/", ["package/es5/tex-mml-chtml.js", "package/es5/output/chtml/*",
+                                  "package/es5/input/tex/extensions/*", "package/es5/ui/*", "package/es5/a11y/*",
+                                  "package/es5/sre/*"]),
 ]
 
 
@@ -70,15 +77,15 @@ def fetch_tarball(package: str, version: str, expected: str) -> Path:
     return target
 
 
-def unpack(tarball: Path, members: dict[str, str]) -> None:
+def unpack(tarball: Path, folder: str, prefix: str, patterns: list[str]) -> None:
     import fnmatch
 
     with tarfile.open(tarball) as archive:
         for member in archive.getmembers():
-            for pattern, name in members.items():
-                if member.isfile() and fnmatch.fnmatch(member.name, pattern):
-                    destination = VENDOR / (name or Path(member.name).name)
-                    destination.write_bytes(archive.extractfile(member).read())
+            if member.isfile() and any(fnmatch.fnmatch(member.name, p) for p in patterns):
+                destination = VENDOR / folder / member.name.removeprefix(prefix)
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                destination.write_bytes(archive.extractfile(member).read())
 
 
 def main() -> None:
@@ -86,10 +93,10 @@ def main() -> None:
 
     VENDOR.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(Path(plotly.__file__).parent / "package_data" / "plotly.min.js", VENDOR / "plotly.min.js")
-    for package, version, expected, members in NPM_PACKAGES:
+    for package, version, expected, folder, prefix, patterns in NPM_PACKAGES:
         stamp = VENDOR / f".{tarball_name(package, version)}.ok"
         if not stamp.exists():
-            unpack(fetch_tarball(package, version, expected), members)
+            unpack(fetch_tarball(package, version, expected), folder, prefix, patterns)
             stamp.touch()
     print(f"web assets ready in {VENDOR.relative_to(ROOT)}")
 

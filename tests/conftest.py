@@ -38,7 +38,9 @@ def glued(notebook: nbformat.NotebookNode) -> dict[str, object]:
             name = output.get("metadata", {}).get("scrapbook", {}).get("name")
             if name is None:
                 continue
-            text = output.get("data", {}).get("text/plain", "")
+            # glue(display=False) stores the value under a prefixed MIME type.
+            data = output.get("data", {})
+            text = next((value for key, value in data.items() if key.endswith("text/plain")), "")
             try:
                 values[name] = ast.literal_eval(text)
             except (ValueError, SyntaxError):
@@ -46,7 +48,29 @@ def glued(notebook: nbformat.NotebookNode) -> dict[str, object]:
     return values
 
 
+#: Small parameters for each chapter: enough to exercise every cell and to assert on the
+#: results, fast enough for the whole suite to stay well under 20 minutes on 2 cores.
+SMALL_PARAMETERS: dict[str, dict] = {
+    "01_two_plus_two.ipynb": dict(
+        HIDDEN_UNITS=[1, 2, 16], BITS=[4, 8, 16], SEEDS=[0, 1, 2], EPOCHS=400, N_EVAL=2000,
+        LUCKY_PATIENCE=20, LUCK_SEEDS=6, SURFACE_POINTS=24, EXPLORER_EPOCHS=30),
+}
+
+
 @pytest.fixture(scope="session")
 def executed_dir(tmp_path_factory) -> Path:
     """One folder for every executed chapter of the session (the site test builds from it)."""
     return tmp_path_factory.mktemp("executed")
+
+
+@pytest.fixture(scope="session")
+def executed(executed_dir):
+    """``executed(name)``: the chapter run once per session with its small parameters."""
+    cache: dict[str, nbformat.NotebookNode] = {}
+
+    def run(name: str) -> nbformat.NotebookNode:
+        if name not in cache:
+            cache[name] = execute_notebook(name, executed_dir, **SMALL_PARAMETERS[name])
+        return cache[name]
+
+    return run

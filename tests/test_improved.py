@@ -15,13 +15,15 @@ from helpers.improved import Recipe, best_recipe, build_model, steps, train_reci
 def test_steps_change_one_thing_at_a_time():
     recipes = steps(16)
     assert [r.name for r in recipes] == list(improved.STEP_NAMES)
-    original, scaled, biased, scheduled, relu, linear = recipes
+    original, scaled, biased, scheduled, relu, relu_on, linear = recipes
     assert (original.activation, original.use_bias, original.scale, original.schedule) == ("sigmoid", False, False, False)
     assert original.learning_rate == 1e-3          # Adam's default, as in the original
     assert replace(scaled, name="x", scale=False) == replace(original, name="x")
     assert replace(biased, name="x", use_bias=False) == replace(scaled, name="x")
     assert scheduled.schedule and scheduled.use_bias and scheduled.scale
-    assert replace(relu, name="x", activation="sigmoid", bias_init=0.0) == replace(scheduled, name="x")
+    assert replace(relu, name="x", activation="sigmoid") == replace(scheduled, name="x")
+    assert replace(relu_on, name="x", bias_init=0.0) == replace(relu, name="x")
+    assert replace(best_recipe("relu"), name="x") == replace(relu_on, name="x")
     assert linear.direct and linear.activation == "linear"
 
 
@@ -77,7 +79,7 @@ def small_run():
 
 def test_train_recipes_table_and_models(small_run):
     table = small_run.table
-    assert len(table) == 12
+    assert len(table) == 14
     assert set(table.columns) >= {"step", "bits", "max_sum", "seed", "accuracy", "mse", "epochs", "final_lr"}
     assert list(small_run.accuracy_table().index) == list(improved.STEP_NAMES)
     assert (table.epochs <= 60).all() and (table.epochs >= 1).all()
@@ -93,7 +95,7 @@ def test_schedule_lowers_the_learning_rate_and_fixed_runs_do_not(small_run):
     table = small_run.table.set_index(["step", "bits"])
     for bits in (4, 8):
         assert table.loc[("original", bits), "final_lr"] == pytest.approx(1e-3)
-        history = small_run.histories[("relu", bits, 0)]["lr"]
+        history = small_run.histories[("relu, biases from 1", bits, 0)]["lr"]
         assert history[0] == pytest.approx(1e-2)
         assert all(later <= earlier for earlier, later in zip(history, history[1:]))
 
@@ -101,7 +103,7 @@ def test_schedule_lowers_the_learning_rate_and_fixed_runs_do_not(small_run):
 def test_the_fixes_beat_the_original_at_256(small_run):
     accuracy = small_run.accuracy_table()[256]
     assert accuracy["original"] < 0.2
-    assert accuracy["relu"] > 0.9
+    assert accuracy["relu, biases from 1"] > 0.9
     assert accuracy["linear unit"] > 0.99
 
 
