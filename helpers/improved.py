@@ -341,7 +341,9 @@ def _train_stack(specs, config: StackSettings, progress: bool):
             new_params.append(p - a * m / (tf.sqrt(vel) + epsilon))
         return (new_params, moments, velocities, step), per_network
 
-    @tf.function(jit_compile=True, reduce_retracing=True)
+    # autograph=False: the loop is an explicit tf.while_loop, nothing needs converting (and
+    # AutoGraph warns about closures when a new stack redefines this function).
+    @tf.function(jit_compile=True, reduce_retracing=True, autograph=False)
     def run_epoch(state, order, lr):
         def body(k, state, loss_sum):
             indices = tf.slice(order, [0, k * batch], [count, batch])

@@ -330,3 +330,30 @@ def extrapolation(models: dict[tuple[str, int], Any], factors: Sequence[float] =
             row[f"up to {factor:g}x"] = float(np.mean(np.rint(predict_sums(model, x)) == y))
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def relu_switches(model: Any, bits: int, factor: float = 2.0) -> dict[str, int]:
+    """Where the hidden ReLU units of a ``helpers.improved`` model switch on or off.
+
+    A unit's input is linear in ``(a, b)``, so over a square it is extreme at the corners:
+    counted are the units that are ``on_everywhere`` in the training square
+    ``[0, 2**(bits-1))**2``, those that ``switch_inside`` it, and, of those on everywhere,
+    the ones that ``switch_beyond`` it, within the square ``factor`` times larger.
+    """
+    bits = check_int("bits", bits, 1, MAX_BITS)
+    factor = check_float("factor", factor, 1.0)
+    layers = {layer.name: layer for layer in model.layers}
+    kernel, bias = (np.asarray(w, np.float64) for w in layers["hidden"].get_weights())
+    scale = float(layers["scale_in"].scale) if "scale_in" in layers else 1.0
+    top = (2 ** (bits - 1) - 1) * scale
+
+    def corners(size: float) -> np.ndarray:
+        square = np.array([[0, 0], [size, 0], [0, size], [size, size]], np.float64)
+        return square @ kernel + bias          # (4 corners, units)
+
+    inside, beyond = corners(top), corners(top * factor)
+    on = (inside > 0).all(axis=0)
+    switch_inside = (inside.max(axis=0) > 0) & (inside.min(axis=0) <= 0)
+    return {"units": int(kernel.shape[1]), "on_everywhere": int(on.sum()), "switch_inside": int(switch_inside.sum()),
+            "switch_beyond": int((on & (beyond.min(axis=0) <= 0)).sum()),
+            "off_everywhere": int((inside.max(axis=0) <= 0).sum())}

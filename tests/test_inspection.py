@@ -208,3 +208,15 @@ def test_binary_readout_one_layer_cannot_but_two_can():
     assert min(deep["bit_accuracy"]) == 1.0 and deep["decoded_accuracy"] == 1.0
     with pytest.raises(ValueError, match="^depth"):
         binary_readout.train_binary_readout(depth=3)
+
+
+def test_relu_switches_counts_kinks():
+    from helpers.improved import Recipe, build_model
+
+    model = build_model(Recipe("r", 4, activation="relu", use_bias=True, scale=True), 8)
+    # Scaled inputs a', b' in [0, 1): unit 1 always on, unit 2 switches inside (a' - b'),
+    # unit 3 is on inside but switches off beyond (1 - 0.6 a'), unit 4 always off.
+    model.get_layer("hidden").set_weights([np.array([[1, 1, -0.6, -1], [1, -1, 0, -1]], np.float32),
+                                           np.array([0.1, 0, 1, -0.1], np.float32)])
+    counts = inspection.relu_switches(model, 8, factor=2)
+    assert counts == {"units": 4, "on_everywhere": 2, "switch_inside": 1, "switch_beyond": 1, "off_everywhere": 1}

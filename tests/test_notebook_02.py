@@ -72,7 +72,7 @@ def test_fixes_reach_the_targets(chapter):
         assert steps["relu, biases from 1"][max_sum] >= 0.999
         assert steps["linear unit"][max_sum] >= 0.999
     assert steps["scaled + bias + schedule"][256] > steps["original"][256]
-    assert values["train_best_large"] == values["train_best_row"]
+    assert values["train_best_large"] >= 0.999 and values["train_best_row"] >= 0.999
     assert values["push_exact64_narrow"] >= values["push_adam_narrow"]
     assert values["unit_best_error"] > 0.5
 
