@@ -116,13 +116,12 @@ def activation_explorer_figure(model: Any, bits: int = 4, pairs: Any = None, sta
 def explorer_png(model: Any, a: int, b: int, label: str = "") -> dict[str, Any]:
     """The matplotlib diagram of ``a + b`` through ``model`` as a PNG display output."""
     from helpers.explorer import png_output
-    from helpers.plots import draw_network
+    from helpers.inspection import network_diagram
 
-    weights, values = diagram_values(model, a, b)
-    units = weights[0].shape[1]
-    fig, ax = plt.subplots(figsize=(7.5, 0.9 * max(units, 2) + 1.4))
-    draw_network(weights, values=values, ax=ax, names=["a, b", "hidden h", "output"], precision=2)
-    ax.set_title(f"{label}{a} + {b} = {a + b}; the network says {values[-1][0]:.2f}")
+    _, values = diagram_values(model, a, b)
+    units = values[1].shape[0]
+    fig, ax = plt.subplots(figsize=(8, 0.75 * max(units, 2) + 1.6))
+    network_diagram(model, a, b, ax=ax, title=f"{label}{a} + {b} = {a + b}; the network says {values[-1][0]:.2f}")
     output = png_output(fig)
     plt.close(fig)
     return output

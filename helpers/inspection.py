@@ -120,6 +120,57 @@ def diagram_values(model: Any, a: int, b: int) -> tuple[list[np.ndarray], list[n
     return [kernel, v[:, None]], [np.array([a, b], float), steps["h"].to_numpy(), np.array([steps["v_h"].sum()])]
 
 
+def network_diagram(model: Any, a: int, b: int, ax: Any = None, title: str | None = None,
+                    input_labels: bool | None = None) -> Any:
+    """The original network computing ``a + b``: every weight on its edge, every value in its node.
+
+    Node colours show the hidden outputs on the sigmoid's 0..1 scale. ``input_labels``
+    writes the input weights on their edges (default: only up to 4 hidden units, above
+    which they no longer fit; ``forward_steps`` lists them all).
+    """
+    weights, values = diagram_values(model, a, b)
+    kernel, v = weights[0], weights[1][:, 0]
+    units = kernel.shape[1]
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 0.75 * max(units, 2) + 1.6))
+    spread = max(0.5, units / 6)           # inputs further apart when many edges fan out
+    inputs = [(0.0, spread), (0.0, -spread)]
+    hidden = [(2.4, (units - 1) / 2 - j) for j in range(units)]
+    output = (4.2, 0.0)
+    # Label input weights where their edges are furthest apart: near the inputs for two
+    # units (the edges cross in the middle), near the hidden units for more.
+    t = 0.3 if units <= 2 else 0.7
+    if input_labels is None:
+        input_labels = units <= 4
+    cmap = plt.get_cmap("coolwarm")
+    for i, p in enumerate(inputs):
+        for j, q in enumerate(hidden):
+            ax.plot([p[0], q[0]], [p[1], q[1]], color="#999999", lw=1, zorder=1)
+            x, y = p[0] + t * (q[0] - p[0]), p[1] + t * (q[1] - p[1])
+            if input_labels:
+                ax.text(x, y, f"{kernel[i, j]:.3f}", fontsize=8, ha="center", va="center", zorder=3,
+                        bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none"))
+    for j, q in enumerate(hidden):
+        ax.plot([q[0], output[0]], [q[1], output[1]], color="#999999", lw=1, zorder=1)
+        ax.text((q[0] + output[0]) / 2, (q[1] + output[1]) / 2, f"{v[j]:.2f}", fontsize=8, ha="center",
+                va="center", zorder=3, bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none"))
+    nodes = [(p, f"{int(n)}", "#e8eef7") for p, n in zip(inputs, values[0])]
+    nodes += [(q, f"{h:.3f}", cmap(h)) for q, h in zip(hidden, values[1])]
+    nodes += [(output, f"{values[2][0]:.3f}", "#e8eef7")]
+    for (x, y), label, colour in nodes:
+        ax.add_patch(plt.Circle((x, y), 0.3, fc=colour, ec="#1f4e79", lw=1.5, zorder=2))
+        ax.text(x, y, label, ha="center", va="center", fontsize=9, zorder=4)
+    top = max(spread, (units - 1) / 2)
+    for x, name in ((0, "inputs"), (2.4, "hidden h = S(z)"), (4.2, "output")):
+        ax.text(x, top + 0.6, name, ha="center", fontsize=10, weight="bold")
+    ax.set_xlim(-0.5, 4.7)
+    ax.set_ylim(-top - 0.5, top + 1.0)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    ax.set_title(title if title is not None else f"{a} + {b} through the network")
+    return ax
+
+
 # --------------------------------------------------------------------------- 3. weights across seeds
 
 def output_weight_survey(models: dict, hidden_units: Iterable[int], bits: int = 4,
@@ -277,12 +328,17 @@ def hidden_heatmaps(models: dict[int, Any], max_points: int = 64) -> Any:
                               cmap="coolwarm", aspect="auto")
             ax.set_xticks([0, top])
             ax.set_yticks([0, top])
+            if k > 0:
+                ax.set_yticklabels([])
+            if row < len(grids) - 1 or k > 0:
+                ax.set_xticklabels([])
             if row == 0:
                 ax.set_title(f"unit {k + 1}")
             if k == 0:
                 ax.set_ylabel(f"sums < {2 ** bits}\nb")
             if row == len(grids) - 1:
                 ax.set_xlabel("a")
+    fig.subplots_adjust(wspace=0.08, hspace=0.12)
     fig.colorbar(image, ax=axes, shrink=0.8, label="hidden output h")
     return fig
 

@@ -220,3 +220,14 @@ def test_relu_switches_counts_kinks():
                                            np.array([0.1, 0, 1, -0.1], np.float32)])
     counts = inspection.relu_switches(model, 8, factor=2)
     assert counts == {"units": 4, "on_everywhere": 2, "switch_inside": 1, "switch_beyond": 1, "off_everywhere": 1}
+
+
+def test_network_diagram_writes_every_weight_and_value():
+    model = hand_made_adder()
+    ax = inspection.network_diagram(model, 2, 2)
+    texts = [text.get_text() for text in ax.texts]
+    assert "0.050" in texts and "-0.050" in texts and "40.00" in texts and "-40.00" in texts
+    expected = addition.predict_sums(model, [[2, 2]])[0]
+    assert f"{expected:.3f}" in texts
+    crowded = inspection.network_diagram(addition.build_mlp(8), 1, 1)
+    assert len([t for t in crowded.texts if t.get_text().count(".") == 1]) >= 8 + 8 + 1
