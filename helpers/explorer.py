@@ -54,13 +54,14 @@ def retrain_explorer(hidden_units: int = 2, bits: int = 4, seed: int = 0, epochs
     """
     import ipywidgets as widgets
 
-    hidden = widgets.Dropdown(options=list(choices_hidden), value=hidden_units, description="hidden units")
+    style = {"description_width": "8em"}
+    hidden = widgets.Dropdown(options=list(choices_hidden), value=hidden_units, description="hidden units", style=style)
     max_sum = widgets.Dropdown(options=[(str(2 ** b), b) for b in choices_bits], value=bits,
-                               description="maximum sum")
-    seed_box = widgets.BoundedIntText(value=seed, min=0, max=2 ** 31 - 1, description="seed")
-    epochs_slider = widgets.IntSlider(value=epochs, min=10, max=1000, step=10, description="max epochs",
+                               description="maximum sum", style=style)
+    seed_box = widgets.BoundedIntText(value=seed, min=0, max=2 ** 31 - 1, description="seed", style=style)
+    epochs_slider = widgets.IntSlider(value=epochs, min=10, max=1000, step=10, description="max epochs", style=style,
                                       continuous_update=False)
-    patience_slider = widgets.IntSlider(value=patience, min=1, max=100, description="patience",
+    patience_slider = widgets.IntSlider(value=patience, min=1, max=100, description="patience", style=style,
                                         continuous_update=False)
     button = widgets.Button(description="Train", button_style="primary")
     status = widgets.HTML()

@@ -36,16 +36,18 @@ def draw_network(weights: Sequence[np.ndarray], values: Sequence[np.ndarray] | N
     """
     sizes = [np.asarray(weights[0]).shape[0]] + [np.asarray(w).shape[1] for w in weights]
     if ax is None:
-        _, ax = plt.subplots(figsize=(2.6 * len(sizes), 0.9 * max(sizes) + 1.2))
+        _, ax = plt.subplots(figsize=(2.4 * len(sizes) + 1, 0.8 * max(sizes) + 1.4))
     tallest = max(sizes)
-    positions = [[(column, (size - 1) / 2 - row) for row in range(size)] for column, size in enumerate(sizes)]
+    spacing = 2.5  # horizontal distance between layers, in node-spacing units
+    positions = [[(spacing * column, (size - 1) / 2 - row) for row in range(size)] for column, size in enumerate(sizes)]
     for layer, matrix in enumerate(weights):
         matrix = np.asarray(matrix)
         for i, start in enumerate(positions[layer]):
             for j, end in enumerate(positions[layer + 1]):
                 ax.plot([start[0], end[0]], [start[1], end[1]], color="#999999", lw=1, zorder=1)
-                # Label each edge near its end, where edges fan in and labels overlap least.
-                t = 0.7 if len(positions[layer]) >= len(positions[layer + 1]) else 0.3
+                # Label each edge on the side where the edges spread apart: near the
+                # source when they converge (or cross), near the target when they fan out.
+                t = 0.75 if len(positions[layer + 1]) > len(positions[layer]) else 0.25
                 x, y = start[0] + t * (end[0] - start[0]), start[1] + t * (end[1] - start[1])
                 ax.text(x, y, f"{matrix[i, j]:.{precision}f}", fontsize=8, ha="center", va="center",
                         bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none"), zorder=3)
@@ -57,8 +59,8 @@ def draw_network(weights: Sequence[np.ndarray], values: Sequence[np.ndarray] | N
                         va="center", fontsize=9, zorder=4)
     if names:
         for layer, name in enumerate(names):
-            ax.text(layer, (tallest - 1) / 2 + 0.55, name, ha="center", fontsize=10, weight="bold")
-    ax.set_xlim(-0.5, len(sizes) - 0.5)
+            ax.text(spacing * layer, (tallest - 1) / 2 + 0.55, name, ha="center", fontsize=10, weight="bold")
+    ax.set_xlim(-0.5, spacing * (len(sizes) - 1) + 0.5)
     ax.set_ylim(-(tallest - 1) / 2 - 0.5, (tallest - 1) / 2 + 0.8)
     ax.set_aspect("equal")
     ax.axis("off")
@@ -162,7 +164,7 @@ def cross_section(model: Any, total: int, highlights: Sequence[int] = (), label:
     for value in highlights:
         ax.plot(value, predictions[value], "o", color="#c44e52")
         ax.annotate(f"{value} + {total - value} → {predictions[value]:.1f}", (value, predictions[value]),
-                    textcoords="offset points", xytext=(6, 8), fontsize=9)
+                    textcoords="offset points", xytext=(8, -14), fontsize=9)
     ax.set(xlabel=f"a (and b = {total} − a)", ylabel="prediction", title=f"{label} along a + b = {total}")
     ax.grid(alpha=0.3)
     ax.legend(loc="lower center")
@@ -180,5 +182,22 @@ def activation_histograms(activations: dict[int, np.ndarray], bits: int) -> Any:
         ax.set_yscale("log")
     axes[0][0].set_ylabel("count (log)")
     fig.suptitle(f"hidden-unit outputs, sums below {2 ** bits}")
+    fig.tight_layout()
+    return fig
+
+
+def lucky_curves(histories: dict, runs: Any, hidden_units: int, bits: int, threshold: float) -> Any:
+    """Validation loss of each seed of one network shape: green if it learned to add, red if not."""
+    fig, ax = plt.subplots(figsize=(9, 4))
+    for seed, row in runs.iterrows():
+        val_loss = histories[(hidden_units, bits, seed)]["val_loss"]
+        colour = "#55a868" if row.accuracy >= threshold else "#c44e52"
+        ax.plot(np.arange(1, len(val_loss) + 1), val_loss, lw=1.2, color=colour,
+                label=f"seed {seed}: {row.accuracy:.0%}")
+        ax.plot(len(val_loss), val_loss[-1], "o", color=colour, ms=4)
+    ax.set(xscale="log", yscale="log", xlabel="epoch", ylabel="validation loss (MSE)",
+           title=f"{hidden_units} hidden units, sums below {2 ** bits}: green learned to add, red did not")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=7, ncol=2)
     fig.tight_layout()
     return fig

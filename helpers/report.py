@@ -145,3 +145,120 @@ def output_weight_signs(models: dict, table: pd.DataFrame, hidden_units: int, bi
             "epochs": row.epochs,
         })
     return pd.DataFrame(rows).set_index("seed")
+
+
+def observation_summary(observations: pd.DataFrame, table: pd.DataFrame) -> str:
+    """One paragraph on the verdicts, written from them so that it holds for any seeds."""
+    agreed = [key for key, verdict in observations.verdict.items() if verdict == "agree"]
+    text = f"We agree with observations {', '.join(f'({key})' for key in agreed) or 'none'}."
+    smallest = table.max_sum.min()
+    small = table[table.max_sum == smallest]
+    mixed = [h for h, runs in small.groupby("hidden_units") if 0 < (runs.accuracy >= ADDS).mean() < 1]
+    if mixed:
+        widths = ", ".join(map(str, mixed[:-1])) + (" and " if len(mixed) > 1 else "") + str(mixed[-1])
+        text += (f" The single seed of the original hid something, though: for sums below {smallest}, the "
+                 f"{widths}-unit networks add in some seeds and get only a small fraction right in others.")
+    return text
+
+
+def patience_comparison(runs: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Epochs and accuracy per seed side by side, one pair of columns per labelled rerun.
+
+    ``runs`` maps a label (``"patience 5"``) to a results table of one network shape.
+    """
+    columns = []
+    for label, table in runs.items():
+        part = table.set_index("seed")[["epochs", "accuracy"]]
+        columns.append(part.rename(columns=lambda column: f"{column} ({label})"))
+    return pd.concat(columns, axis=1)
+
+
+def patience_verdict(first: pd.DataFrame, unstopped: pd.DataFrame) -> str:
+    """What more patience changed: compares who adds with early stopping and without it."""
+    before = int((first.accuracy >= ADDS).sum())
+    after = int((unstopped.accuracy >= ADDS).sum())
+    if after > before:
+        return (f"Without early stopping {after - before} more run(s) learn to add: for them, patience 5 ended "
+                "learning that was still coming.")
+    return ("Not one more run learns to add, even with every epoch and no early stopping: the unlucky runs are "
+            "not slow, they are stuck. Early stopping only saved them time.")
+
+
+def sign_story(signs: pd.DataFrame) -> str:
+    """Do the runs that add and the runs with a negative output weight coincide?"""
+    adds = signs.accuracy >= ADDS
+    negative = signs["final: a negative output weight"]
+    if (adds == negative).all():
+        return ("Every run that learned to add ended with a negative output weight, and every run that did not "
+                "kept them all positive: on the plateau, where the best it can do is answer near the middle.")
+    return (f"{int((adds & negative).sum())} of {int(adds.sum())} runs that learned to add ended with a negative "
+            f"output weight, and {int((~adds & ~negative).sum())} of {int((~adds).sum())} that did not kept them "
+            "all positive.")
+
+
+def luck_by_start(signs: pd.DataFrame) -> tuple[pd.DataFrame, float, float]:
+    """Cross-tabulate "learned to add" against the sign of the starting output-weight sum.
+
+    Returns the table and the success rates of negative and of positive starts.
+    """
+    learned = (signs.accuracy >= ADDS).rename("learned to add")
+    start = pd.Series(np.where(signs["start: sum of output weights"] < 0, "negative", "positive"),
+                      index=signs.index, name="starting sum of output weights")
+    counts = pd.crosstab(start, learned, margins=True)
+    rates = learned.groupby(start).mean()
+    return counts, float(rates.get("negative", np.nan)), float(rates.get("positive", np.nan))
+
+
+def prediction_ranges(models: dict, bits: int, hidden_units: int, seeds) -> pd.DataFrame:
+    """Lowest and highest prediction over every pair of the training range, per seed."""
+    from helpers.addition import predict_sums
+
+    half = 2 ** (bits - 1)
+    a_grid, b_grid = np.meshgrid(np.arange(half), np.arange(half))
+    pairs = np.stack([a_grid.ravel(), b_grid.ravel()], axis=1)
+    rows = []
+    for seed in seeds:
+        predictions = predict_sums(models[(hidden_units, bits, seed)], pairs)
+        rows.append({"seed": seed, "lowest": predictions.min(), "highest": predictions.max(),
+                     "width": predictions.max() - predictions.min()})
+    return pd.DataFrame(rows).set_index("seed")
+
+
+def collapse_note(ranges: pd.DataFrame) -> str:
+    """A sentence about seeds whose network answers (almost) the same number everywhere."""
+    collapsed = ranges.index[ranges.width < 1].tolist()
+    if not collapsed:
+        return ""
+    return (f"In {len(collapsed)} of {len(ranges)} seeds (seed {', '.join(map(str, collapsed))}) the network "
+            "collapsed completely: its one unit is saturated, and it answers about the same number for every pair.")
+
+
+def saturation_table(models: dict, table: pd.DataFrame, bits: int, seed: int, pairs: np.ndarray,
+                     sums: np.ndarray, steps_per_epoch: int, learning_rate: float) -> pd.DataFrame:
+    """What the networks for the largest sums do, one row per hidden size.
+
+    A unit counts as *on* or *off* when its output is within 0.01 of 1 or 0 for every pair.
+    ``Adam's reach`` is how far one weight can move in the epochs trained: Adam moves each
+    weight by about the learning rate per step, at most.
+    """
+    from helpers.addition import hidden_outputs, predict_sums
+
+    rows = []
+    for h in sorted(table.hidden_units.unique()):
+        model = models[(h, bits, seed)]
+        hidden = hidden_outputs(model, pairs)
+        on = (hidden > 0.99).all(axis=0)
+        off = (hidden < 0.01).all(axis=0)
+        predictions = predict_sums(model, pairs)
+        output_weights = model.get_weights()[-1].ravel()
+        epochs = int(table[(table.hidden_units == h) & (table.bits == bits) & (table.seed == seed)].epochs.item())
+        rows.append({
+            "hidden units": h, "epochs": epochs,
+            "units always on": int(on.sum()), "units always off": int(off.sum()),
+            "output weight of an 'on' unit": float(output_weights[on].mean()) if on.any() else np.nan,
+            "Adam's reach": epochs * steps_per_epoch * learning_rate,
+            "distinct predictions": int(np.unique(np.round(predictions, 3)).size),
+            "prediction": float(predictions.mean()),
+            "mean sum": float(np.mean(sums)),
+        })
+    return pd.DataFrame(rows).set_index("hidden units")

@@ -112,3 +112,43 @@ def test_explorer_trains_on_creation_and_on_click():
     button = controls.children[1].children[2].children[0]
     button.click()
     assert len(output.outputs) == 1 and not button.disabled
+
+
+def test_sentences_follow_the_numbers():
+    table = blog_like_table()
+    summary = report.observation_summary(report.check_observations(table), table)
+    assert summary.startswith("We agree with observations (a), (c), (d), (e).") and "the 2-unit networks" in summary
+    stuck = fake_table({(2, 4): [1.0, 0.16]})
+    assert report.patience_verdict(stuck, stuck).startswith("Not one more run")
+    rescued = fake_table({(2, 4): [1.0, 0.99]})
+    assert report.patience_verdict(stuck, rescued).startswith("Without early stopping 1 more run")
+    ranges = pd.DataFrame({"width": [70.0, 0.2, 75.0]}, index=pd.Index([0, 1, 2], name="seed"))
+    assert "seed 1" in report.collapse_note(ranges) and report.collapse_note(ranges.iloc[[0, 2]]) == ""
+
+
+def test_sign_story_and_luck_by_start():
+    signs = pd.DataFrame({
+        "start: sum of output weights": [-1.0, -0.5, 0.7, 0.2],
+        "final: a negative output weight": [True, True, False, False],
+        "accuracy": [1.0, 0.99, 0.15, 0.16],
+    })
+    assert report.sign_story(signs).startswith("Every run that learned to add")
+    counts, negative, positive = report.luck_by_start(signs)
+    assert (negative, positive) == (1.0, 0.0) and counts.loc["All", "All"] == 4
+    signs.loc[3, "final: a negative output weight"] = True
+    assert report.sign_story(signs).startswith("2 of 2 runs")
+
+
+def test_output_weight_signs_and_saturation_tables():
+    grid = addition.train_grid((1, 4), 16, 0, epochs=4, n_train=320, n_eval=100, progress=False)
+    signs = report.output_weight_signs(grid.models, grid.table, 4, 16)
+    assert signs.loc[0, "epochs"] == grid.table.epochs.iloc[1]
+    pairs, sums = addition.make_pairs(200, 16, 9)
+    table = report.saturation_table(grid.models, grid.table, 16, 0, pairs, sums, steps_per_epoch=8,
+                                    learning_rate=0.001)
+    assert list(table.index) == [1, 4]
+    assert (table["units always on"] + table["units always off"] <= table.index).all()
+    assert (table["Adam's reach"] == table.epochs * 8 * 0.001).all()
+    # Raw inputs in the tens of thousands: units are stuck on or off, a handful of answers
+    # for 200 different pairs.
+    assert (table["distinct predictions"] <= 5).all()
