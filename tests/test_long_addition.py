@@ -63,6 +63,12 @@ def test_bad_numbers_raise(value, message):
         check_number("a", value)
 
 
+def test_seed_fixes_the_initial_weights():
+    first, again, other = build_model(8, seed=0), build_model(8, seed=0), build_model(8, seed=1)
+    assert all(np.array_equal(w1, w2) for w1, w2 in zip(first.get_weights(), again.get_weights()))
+    assert not np.array_equal(first.get_weights()[0], other.get_weights()[0])
+
+
 def test_bad_training_arguments_raise():
     model = build_model(4)
     with pytest.raises(ValueError, match="unknown setting"):
@@ -78,7 +84,7 @@ def test_bad_training_arguments_raise():
 @pytest.fixture(scope="module")
 def trained():
     """The chapter's aligned adder, trained with its default settings (about 20 s)."""
-    model = build_model()
+    model = build_model(seed=0)
     history = long_addition.train(model, seed=0, verbose=0)
     return model, history
 

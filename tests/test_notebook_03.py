@@ -59,4 +59,4 @@ def test_chapter_3_executes_and_its_results_hold(executed_dir):
     assert values["ablate_no_carry"] >= 0.95 and values["ablate_with_carry"] <= 0.2
     # Every figure is static (matplotlib PNG) or, for the widget, has a text fallback.
     images = sum("image/png" in o.get("data", {}) for c in notebook.cells for o in c.get("outputs", []))
-    assert images >= 6
+    assert images >= 5  # two learning-curve figures, carry trace, projection, answers
