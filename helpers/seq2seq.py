@@ -109,8 +109,9 @@ def make_questions(n: int, digits: int, reverse: bool = True, seed: int = 0,
                    operand_digits: int | None = None) -> Questions:
     """Draw ``n`` distinct addition questions with operands of 1 to ``digits`` digits.
 
-    As in the Keras example, each operand gets a random length then random digits, and a
-    question is kept only if neither ``a+b`` nor ``b+a`` was drawn before.
+    As in the Keras example, each operand gets a random length then random digits, a
+    question is kept only if neither ``a+b`` nor ``b+a`` was drawn before, and the
+    questions are shuffled at the end.
 
     Args:
         n: number of questions; at most ``distinct_pairs(digits)``.
@@ -143,6 +144,9 @@ def make_questions(n: int, digits: int, reverse: bool = True, seed: int = 0,
             pairs.append((x, y))
             if len(pairs) == n:
                 break
+    # Shuffle, as the example does: questions drawn late are biased toward the rarer pairs
+    # (the common ones were already seen), and the last 10% become the held-out set.
+    pairs = [pairs[i] for i in rng.permutation(len(pairs))]
     questions = [f"{a}+{b}" for a, b in pairs]
     answers = [str(a + b) for a, b in pairs]
     return Questions(questions, answers, encode_questions(questions, digits, reverse),
@@ -433,13 +437,13 @@ class ExactMatchMonitor:
                     line = (f"epoch {epoch + 1:>3}/{config.epochs}  {self._elapsed:6.1f}s  "
                             f"loss {logs.get('loss', float('nan')):.4f}  char acc {logs.get('accuracy', float('nan')):.4f}  "
                             f"held-out: char acc {logs.get('val_accuracy', float('nan')):.4f}  exact {exact:.2%}")
-                    print(line)
+                    print(line, flush=True)
                     if config.show:
                         picks = self._rng.choice(len(held_out), size=min(config.show, len(held_out)), replace=False)
                         texts = decode(probabilities[picks])
                         shown = [f"{held_out.questions[i]}={guess or '?'}{'✓' if right[i] else '✗(' + held_out.answers[i] + ')'}"
                                  for i, guess in zip(picks, texts)]
-                        print("    " + "  ".join(shown))
+                        print("    " + "  ".join(shown), flush=True)
                 stop = config.target_exact is not None and exact >= config.target_exact
                 if config.max_seconds is not None and self._elapsed >= config.max_seconds:
                     stop = True
