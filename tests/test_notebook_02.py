@@ -95,3 +95,15 @@ def test_interactive_figures_are_embedded(chapter):
     widgets = [output for cell in notebook.cells for output in cell.get("outputs", [])
                if "application/vnd.jupyter.widget-view+json" in output.get("data", {})]
     assert widgets, "the activation explorer widget is missing"
+
+
+@pytest.mark.notebook
+def test_every_inline_value_in_the_prose_was_glued(chapter):
+    import re
+
+    notebook, values = chapter
+    referenced = {match for cell in notebook.cells if cell.cell_type == "markdown"
+                  for match in re.findall(r"\{glue:text\}`([A-Za-z0-9_]+)", cell.source)}
+    assert referenced, "the prose shows no computed values"
+    missing = referenced - set(values)
+    assert not missing, f"prose refers to values the chapter never glued: {sorted(missing)}"
