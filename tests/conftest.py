@@ -54,6 +54,11 @@ SMALL_PARAMETERS: dict[str, dict] = {
     "01_two_plus_two.ipynb": dict(
         HIDDEN_UNITS=[1, 2, 16], BITS=[4, 8, 16], SEEDS=[0, 1, 2], EPOCHS=400, N_EVAL=2000,
         LUCKY_PATIENCE=20, LUCK_SEEDS=6, SURFACE_POINTS=24, EXPLORER_EPOCHS=30),
+    # Two seeds whose 2-unit networks add, short training runs.
+    "02_inside_the_hidden_layer.ipynb": dict(
+        SEEDS=[0, 4], SURVEY_UNITS=[2, 4], HEATMAP_UNITS=2, BITS=[4, 8, 16], EPOCHS=300, STEP_UNITS=16,
+        STEP_SEEDS=[0], PUSH_WIDTHS=[8, 16], EXTRAPOLATION=[2, 10], READOUT_EPOCHS=6000, N_TRAIN=10_000,
+        N_EVAL=2000),
 }
 
 

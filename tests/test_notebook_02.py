@@ -5,14 +5,10 @@ from __future__ import annotations
 import nbformat
 import pytest
 
-from tests.conftest import NOTEBOOKS, execute_notebook, glued
+from conftest import NOTEBOOKS, SMALL_PARAMETERS, glued
 
 NAME = "02_inside_the_hidden_layer.ipynb"
-
-#: Small but meaningful: two seeds whose 2-unit networks add, short training runs.
-SMALL = dict(SEEDS=[0, 4], SURVEY_UNITS=[2, 4], HEATMAP_UNITS=2, BITS=[4, 8, 16], EPOCHS=300,
-             STEP_UNITS=16, STEP_SEEDS=[0], PUSH_WIDTHS=[8, 16], EXTRAPOLATION=[2, 10], READOUT_EPOCHS=6000,
-             N_TRAIN=10_000, N_EVAL=2000)
+SMALL = SMALL_PARAMETERS[NAME]
 
 
 def test_committed_notebook_has_no_outputs_and_one_parameters_cell():
@@ -30,8 +26,8 @@ def test_committed_notebook_has_no_outputs_and_one_parameters_cell():
 
 
 @pytest.fixture(scope="module")
-def chapter(executed_dir):
-    notebook = execute_notebook(NAME, executed_dir, **SMALL)
+def chapter(executed):
+    notebook = executed(NAME)
     return notebook, glued(notebook)
 
 
