@@ -2,14 +2,14 @@
 
 Runs, in one process and on the same questions (the Keras example's 50,000, 10% held out),
 the *book's* configuration (``helpers.seq2seq`` defaults: batch 256, cosine learning rate
-peaking at 0.008, clipping, XLA) and the *original* configuration of the same network
+peaking at 0.008 over 20 epochs, clipping) and the *original* configuration of the same network
 (``helpers.seq2seq.ORIGINAL``: batch 32, Adam at 0.001, no XLA, up to 30 epochs). For each
 it prints the training time until the held-out exact-match first reaches the target, and
 their ratio.
 
 Times are training time as ``train_adder`` records it: every epoch's ``fit`` (compilation
 included), excluding the exact-match evaluation after each epoch, which is the same work
-for both. The original configuration takes about 12 minutes on 2 CPU cores; ``--original-cap``
+for both. The original configuration takes several minutes on 2 CPU cores; ``--original-cap``
 stops it earlier, and then the script says so and prints a lower bound on the ratio.
 
 Usage::
