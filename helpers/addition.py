@@ -9,10 +9,10 @@ Two ways to train the same networks live here:
 
 * ``method="keras"``: the original way, one ``model.fit`` per network.
 * ``method="stacked"``: the book's way. Every network of a grid is trained at once inside
-  one compiled TensorFlow graph (networks padded to the widest hidden layer, the padding
-  masked out). A whole epoch of every network is one call, so the per-step Python and
-  Keras overhead that dominates these tiny models disappears. Each network still has its
-  own data, initial weights, shuffling, Adam state and early stopping, exactly as in Keras.
+  one compiled TensorFlow graph (``helpers.stacked``). A whole epoch of every network is
+  one call, so the per-step Python and Keras overhead that dominates these tiny models
+  disappears. Each network still has its own data, initial weights, shuffling, Adam state
+  and early stopping, exactly as in Keras.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.checks import check_choice, check_float, check_int, check_int_tuple
+from helpers.stacked import ACTIVATIONS as HIDDEN_ACTIVATIONS
 
 #: Largest ``bits`` allowed: sums stay below ``2**bits``, and float32 (what the networks
 #: compute in) represents every integer up to ``2**24`` exactly.
@@ -33,7 +34,6 @@ MAX_BITS = 24
 #: Evaluation pairs for run ``seed`` are drawn with seed ``EVAL_SEED + seed``: fresh pairs,
 #: never the training ones, and the same for every network of that seed.
 EVAL_SEED = 1_000_000
-HIDDEN_ACTIVATIONS = ("sigmoid", "relu", "tanh", "linear")
 
 
 # --------------------------------------------------------------------------- data
@@ -326,34 +326,6 @@ def initial_weights(hidden_units: int, bits: int, seed: int, use_bias: bool = Fa
     return [w.astype(np.float32) for w in weights]
 
 
-class EarlyStopping:
-    """Keras' ``EarlyStopping(monitor="val_loss", restore_best_weights=True)`` for many networks at once.
-
-    Each epoch counts towards ``patience``; a strictly lower validation loss resets the
-    count; a network stops once ``patience`` epochs in a row brought no improvement. The
-    first epoch always counts as the best so far.
-    """
-
-    def __init__(self, count: int, patience: int):
-        self.patience = patience
-        self.best = np.full(count, np.inf)
-        self.wait = np.zeros(count, np.int64)
-        self.active = np.ones(count, bool)
-        self.epoch = 0
-
-    def update(self, val_loss: np.ndarray) -> np.ndarray:
-        """Record one epoch of the active networks; returns the mask of those that improved."""
-        improved = np.zeros_like(self.active)
-        for i in np.flatnonzero(self.active):
-            self.wait[i] += 1
-            if val_loss[i] < self.best[i] or self.epoch == 0:
-                self.best[i], self.wait[i], improved[i] = val_loss[i], 0, True
-            elif self.wait[i] >= self.patience:
-                self.active[i] = False
-        self.epoch += 1
-        return improved
-
-
 def _train_keras(specs, data, config: TrainSettings, progress: bool):
     """The original way: a fresh Keras model and one ``model.fit`` per network."""
     import keras
@@ -377,128 +349,29 @@ def _train_keras(specs, data, config: TrainSettings, progress: bool):
 
 
 def _train_stacked(specs, data, config: TrainSettings, progress: bool):
-    """The book's way: every network trained side by side in one compiled graph.
+    """The book's way: every network trained side by side by ``helpers.stacked``.
 
-    Shapes: ``M`` networks, ``H`` the widest hidden layer, ``N`` training pairs.
-    Narrower networks are padded to ``H`` units whose output is multiplied by zero, so the
-    padding receives zero gradients, its Adam update is exactly zero, and it never changes.
+    Each network starts from ``initial_weights`` (as the Keras way does) and shuffles with
+    its own generator, so its result does not depend on which networks share the graph.
     """
-    import tensorflow as tf
-    from tqdm.auto import tqdm
+    from helpers.stacked import StackedNetwork, train_stacked
 
-    count = len(specs)
-    widest = max(h for h, _, _ in specs)
-    n_fit = config.n_fit
-    batch = config.batch_size
-    full_steps, last_batch = divmod(n_fit, batch)
+    networks = []
+    for h, b, s in specs:
+        kernel, hidden_bias, output, output_bias = initial_weights(h, b, s, use_bias=True)
+        x, y = data[(b, s)]
+        networks.append(StackedNetwork(
+            kernel=kernel, hidden_bias=hidden_bias, output=output[:, 0], output_bias=float(output_bias[0]),
+            x=x, y=y, rng=np.random.default_rng(network_seed(h, b, s) + [1]), activation=config.activation,
+            train_biases=config.use_bias, learning_rate=config.learning_rate, patience=config.patience))
+    result = train_stacked(networks, config.n_fit, config.batch_size, config.epochs, progress)
 
-    # Data: network i trains on the pairs of its (bits, seed); the last part validates.
-    x_all = np.stack([data[(b, s)][0] for _, b, s in specs]).astype(np.float32)   # (M, n_train, 2)
-    y_all = np.stack([data[(b, s)][1] for _, b, s in specs]).astype(np.float32)   # (M, n_train)
-    x_fit, y_fit = tf.constant(x_all[:, :n_fit]), tf.constant(y_all[:, :n_fit])
-    x_val, y_val = tf.constant(x_all[:, n_fit:]), tf.constant(y_all[:, n_fit:])
-
-    # Initial weights (the same as the Keras way's), padded to the widest layer.
-    mask = np.zeros((count, widest), np.float32)
-    params0 = [np.zeros((count, 2, widest), np.float32), np.zeros((count, widest), np.float32)]
-    if config.use_bias:
-        params0 += [np.zeros((count, widest), np.float32), np.zeros((count,), np.float32)]
-    for i, (h, b, s) in enumerate(specs):
-        mask[i, :h] = 1.0
-        if config.use_bias:
-            hidden_kernel, hidden_bias, output_kernel, output_bias = initial_weights(h, b, s, True)
-            params0[2][i, :h], params0[3][i] = hidden_bias, output_bias[0]
-        else:
-            hidden_kernel, output_kernel = initial_weights(h, b, s, False)
-        params0[0][i, :, :h] = hidden_kernel
-        params0[1][i, :h] = output_kernel[:, 0]
-    # Each network shuffles with its own generator, so its result does not depend on which
-    # other networks share the graph.
-    rngs = [np.random.default_rng(network_seed(h, b, s) + [1]) for h, b, s in specs]
-    mask = tf.constant(mask)
-    activation = {"sigmoid": tf.sigmoid, "relu": tf.nn.relu, "tanh": tf.tanh, "linear": tf.identity}[config.activation]
-
-    def forward(params, x):
-        z = tf.einsum("mbi,mih->mbh", x, params[0])
-        if config.use_bias:
-            z = z + params[2][:, None, :]
-        out = tf.einsum("mbh,mh->mb", activation(z) * mask[:, None, :], params[1])
-        if config.use_bias:
-            out = out + params[3][:, None]
-        return out
-
-    beta_1, beta_2, epsilon = 0.9, 0.999, 1e-7  # Keras' Adam defaults
-
-    def train_step(state, indices):
-        params, moments, velocities, step = state
-        x = tf.gather(x_fit, indices, batch_dims=1)
-        y = tf.gather(y_fit, indices, batch_dims=1)
-        with tf.GradientTape() as tape:
-            tape.watch(params)
-            per_network = tf.reduce_mean(tf.square(forward(params, x) - y), axis=1)
-            # Networks are independent: the gradient of the sum is each one's own gradient.
-            total = tf.reduce_sum(per_network)
-        grads = tape.gradient(total, params)
-        step = step + 1.0
-        alpha = config.learning_rate * tf.sqrt(1 - beta_2 ** step) / (1 - beta_1 ** step)
-        moments = [m + (g - m) * (1 - beta_1) for m, g in zip(moments, grads)]
-        velocities = [v + (tf.square(g) - v) * (1 - beta_2) for v, g in zip(velocities, grads)]
-        params = [p - alpha * m / (tf.sqrt(v) + epsilon) for p, m, v in zip(params, moments, velocities)]
-        return (params, moments, velocities, step), per_network
-
-    @tf.function(jit_compile=True, reduce_retracing=True)
-    def run_epoch(state, order):
-        """One epoch of every network: ``order`` (M, n_fit) is each network's shuffle."""
-        def body(k, state, loss_sum):
-            indices = tf.slice(order, [0, k * batch], [count, batch])
-            state, per_network = train_step(state, indices)
-            return k + 1, state, loss_sum + per_network * batch
-
-        _, state, loss_sum = tf.while_loop(lambda k, *_: k < full_steps, body,
-                                           (tf.constant(0), state, tf.zeros(count)))
-        if last_batch:
-            state, per_network = train_step(state, order[:, full_steps * batch:])
-            loss_sum += per_network * last_batch
-        val_loss = tf.reduce_mean(tf.square(forward(state[0], x_val) - y_val), axis=1)
-        return state, loss_sum / n_fit, val_loss
-
-    params = [tf.constant(p) for p in params0]
-    state = (params, [tf.zeros_like(p) for p in params], [tf.zeros_like(p) for p in params], tf.constant(0.0))
-
-    stopper = EarlyStopping(count, config.patience)
-    best_params = [p.copy() for p in params0]
-    histories = {spec: {"loss": [], "val_loss": []} for spec in specs}
-    base_order = np.arange(n_fit)
-
-    bar = tqdm(total=config.epochs, desc="training", unit="epoch", disable=not progress, mininterval=1.0)
-    for _ in range(config.epochs):
-        active = stopper.active.copy()
-        order = np.stack([rng.permutation(base_order) if on else base_order for rng, on in zip(rngs, active)])
-        state, loss, val_loss = run_epoch(state, tf.constant(order, tf.int32))
-        loss, val_loss = loss.numpy(), val_loss.numpy()
-        for i in np.flatnonzero(active):
-            histories[specs[i]]["loss"].append(float(loss[i]))
-            histories[specs[i]]["val_loss"].append(float(val_loss[i]))
-        improved = stopper.update(val_loss)
-        if improved.any():
-            current = [p.numpy() for p in state[0]]
-            for best, now in zip(best_params, current):
-                best[improved] = now[improved]
-        bar.update(1)
-        bar.set_postfix(training=f"{stopper.active.sum()}/{count} networks", refresh=False)
-        if not stopper.active.any():
-            break
-    bar.close()
-
-    weights = {}
-    for i, (h, _, _) in enumerate(specs):
-        layer_weights = [best_params[0][i, :, :h]]
-        if config.use_bias:
-            layer_weights.append(best_params[2][i, :h])
-        layer_weights.append(best_params[1][i, :h, None])
-        if config.use_bias:
-            layer_weights.append(best_params[3][i:i + 1])
-        weights[specs[i]] = layer_weights
+    weights, histories = {}, {}
+    for i, spec in enumerate(specs):
+        layers = [result.kernels[i], result.hidden_biases[i], result.outputs[i][:, None],
+                  np.array([result.output_biases[i]], np.float32)]
+        weights[spec] = layers if config.use_bias else [layers[0], layers[2]]
+        histories[spec] = {key: result.histories[i][key] for key in ("loss", "val_loss")}
     return weights, histories
 
 

@@ -15,8 +15,8 @@ everything else, so each step's accuracy can be put beside the previous one:
    switched on over the whole scaled input range.
 7. ``linear unit``: for contrast, one linear unit and no hidden layer at all.
 
-Training uses the same trick as ``helpers.addition.train_grid``: many small networks side
-by side in one XLA-compiled graph, one call per epoch, each network with its own data,
+Training uses ``helpers.stacked``, like ``helpers.addition.train_grid``: many small networks
+side by side in one XLA-compiled graph, one call per epoch, each network with its own data,
 initial weights, shuffles, Adam state, learning rate and early stopping.
 """
 
@@ -33,8 +33,8 @@ import pandas as pd
 
 from helpers.addition import EVAL_SEED, MAX_BITS, evaluate, make_pairs
 from helpers.checks import check_choice, check_float, check_int, check_int_tuple
+from helpers.stacked import ACTIVATIONS
 
-ACTIVATIONS = ("sigmoid", "relu", "tanh", "linear")
 
 
 # --------------------------------------------------------------------------- recipes
@@ -266,162 +266,41 @@ def train_recipes(recipes: list[Recipe], bits: object = (4, 8, 16), seeds: objec
 
 
 def _train_stack(specs, config: StackSettings, progress: bool):
-    """Adam on every network of ``specs`` side by side; returns Keras weights and histories.
+    """Every network of ``specs`` trained side by side by ``helpers.stacked``.
 
-    Shapes: ``M`` networks, ``H`` the widest hidden layer. Unused units, biases and (for
-    ``direct`` networks) output weights are masked: their gradient is zero, so Adam leaves
-    them exactly where they started.
+    Returns Keras-layout weights and histories (``loss``, ``val_loss``, ``lr``) per network.
+    A network's generator first draws its initial weights (Keras' Glorot uniform for each
+    layer's true shape; biases start at ``bias_init``), then its shuffles.
     """
-    import tensorflow as tf
-    from tqdm.auto import tqdm
+    from helpers.stacked import StackedNetwork, train_stacked
 
-    count = len(specs)
-    widest = max(1 if r.direct else r.hidden_units for r, _, _ in specs)
-    n_fit, batch = config.n_fit, config.batch_size
-    full_steps, last_batch = divmod(n_fit, batch)
-
-    xs, ys = [], []
+    networks = []
     for recipe, b, s in specs:
+        rng = np.random.default_rng(_seed_material(recipe, b, s))
+        units = 1 if recipe.direct else recipe.hidden_units
+        kernel = rng.uniform(-1, 1, (2, units)) * math.sqrt(6.0 / (2 + units))
+        # A direct network's single unit is the output itself: weight 1, no output bias.
+        output = np.ones(1) if recipe.direct else rng.uniform(-1, 1, units) * math.sqrt(6.0 / (units + 1))
         x, y = make_pairs(config.n_train, b, s)
         x_scale, y_scale = _scales(recipe, b)
-        xs.append(x / x_scale)
-        ys.append(y / y_scale)
-    x_all, y_all = np.stack(xs).astype(np.float32), np.stack(ys).astype(np.float32)
-    x_fit, y_fit = tf.constant(x_all[:, :n_fit]), tf.constant(y_all[:, :n_fit])
-    x_val, y_val = tf.constant(x_all[:, n_fit:]), tf.constant(y_all[:, n_fit:])
-
-    rngs = [np.random.default_rng(_seed_material(r, b, s)) for r, b, s in specs]
-    unit_mask = np.zeros((count, widest), np.float32)
-    bias_mask = np.zeros((count, 1), np.float32)
-    out_train = np.ones((count, 1), np.float32)
-    act_code = np.zeros((count, 1, 1), np.int32)
-    w1 = np.zeros((count, 2, widest), np.float32)
-    v = np.zeros((count, widest), np.float32)
-    for i, ((recipe, _, _), rng) in enumerate(zip(specs, rngs)):
-        units = 1 if recipe.direct else recipe.hidden_units
-        unit_mask[i, :units] = 1.0
-        bias_mask[i] = float(recipe.use_bias)
-        # Keras' Glorot uniform for each layer's true shape; biases start at zero.
-        w1[i, :, :units] = rng.uniform(-1, 1, (2, units)) * math.sqrt(6.0 / (2 + (1 if recipe.direct else units)))
-        if recipe.direct:
-            v[i, 0], out_train[i] = 1.0, 0.0   # the "hidden" unit is the output itself
-            act_code[i] = ACTIVATIONS.index("linear")
-        else:
-            v[i, :units] = rng.uniform(-1, 1, units) * math.sqrt(6.0 / (units + 1))
-            act_code[i] = ACTIVATIONS.index(recipe.activation)
-    masks = [tf.constant(unit_mask[:, None, :]), tf.constant(unit_mask * bias_mask),
-             tf.constant(unit_mask * out_train), tf.constant(bias_mask[:, 0] * out_train[:, 0])]
-    unit_mask_t = tf.constant(unit_mask)
-    act_t = tf.constant(act_code)
-
-    def forward(params, x):
-        z = tf.einsum("mbi,mih->mbh", x, params[0]) + params[1][:, None, :]
-        h = tf.where(act_t == 0, tf.sigmoid(z),
-                     tf.where(act_t == 1, tf.nn.relu(z), tf.where(act_t == 2, tf.tanh(z), z)))
-        return tf.einsum("mbh,mh->mb", h * unit_mask_t[:, None, :], params[2]) + params[3][:, None]
-
-    beta_1, beta_2, epsilon = 0.9, 0.999, 1e-7  # Keras' Adam defaults
-
-    def train_step(state, indices, lr):
-        params, moments, velocities, step = state
-        x = tf.gather(x_fit, indices, batch_dims=1)
-        y = tf.gather(y_fit, indices, batch_dims=1)
-        with tf.GradientTape() as tape:
-            tape.watch(params)
-            per_network = tf.reduce_mean(tf.square(forward(params, x) - y), axis=1)
-            total = tf.reduce_sum(per_network)
-        grads = [g * m for g, m in zip(tape.gradient(total, params), masks)]
-        step = step + 1.0
-        alpha = lr * tf.sqrt(1 - beta_2 ** step) / (1 - beta_1 ** step)  # (M,)
-        moments = [m + (g - m) * (1 - beta_1) for m, g in zip(moments, grads)]
-        velocities = [vel + (tf.square(g) - vel) * (1 - beta_2) for vel, g in zip(velocities, grads)]
-        new_params = []
-        for p, m, vel in zip(params, moments, velocities):
-            a = tf.reshape(alpha, [-1] + [1] * (len(p.shape) - 1))
-            new_params.append(p - a * m / (tf.sqrt(vel) + epsilon))
-        return (new_params, moments, velocities, step), per_network
-
-    # autograph=False: the loop is an explicit tf.while_loop, nothing needs converting (and
-    # AutoGraph warns about closures when a new stack redefines this function).
-    @tf.function(jit_compile=True, reduce_retracing=True, autograph=False)
-    def run_epoch(state, order, lr):
-        def body(k, state, loss_sum):
-            indices = tf.slice(order, [0, k * batch], [count, batch])
-            state, per_network = train_step(state, indices, lr)
-            return k + 1, state, loss_sum + per_network * batch
-
-        _, state, loss_sum = tf.while_loop(lambda k, *_: k < full_steps, body,
-                                           (tf.constant(0), state, tf.zeros(count)))
-        if last_batch:
-            state, per_network = train_step(state, order[:, full_steps * batch:], lr)
-            loss_sum += per_network * last_batch
-        val_loss = tf.reduce_mean(tf.square(forward(state[0], x_val) - y_val), axis=1)
-        return state, loss_sum / n_fit, val_loss
-
-    b1 = np.array([[r.bias_init if r.use_bias else 0.0] for r, _, _ in specs], np.float32) * unit_mask
-    params0 = [w1, b1, v, np.zeros((count,), np.float32)]
-    params = [tf.constant(p) for p in params0]
-    zeros = [tf.zeros_like(p) for p in params]
-    state = (params, zeros, list(zeros), tf.constant(0.0))
-
-    lr = np.array([r.learning_rate for r, _, _ in specs], np.float32)
-    min_lr = np.array([r.min_lr for r, _, _ in specs])
-    factor = np.array([r.lr_factor for r, _, _ in specs])
-    scheduled = np.array([r.schedule for r, _, _ in specs])
-    patience = np.array([r.lr_patience if r.schedule else config.patience for r, _, _ in specs])
-    best_val = np.full(count, np.inf)
-    best_params = [p.copy() for p in params0]
-    wait = np.zeros(count, np.int64)
-    active = np.ones(count, bool)
-    histories = [{"loss": [], "val_loss": [], "lr": []} for _ in specs]
-    base_order = np.arange(n_fit)
-
-    bar = tqdm(total=config.epochs, desc="training", unit="epoch", disable=not progress, mininterval=1.0)
-    for epoch in range(config.epochs):
-        order = np.stack([rng.permutation(base_order) if on else base_order for rng, on in zip(rngs, active)])
-        # A stopped network gets learning rate 0: its parameters no longer move.
-        state, loss, val_loss = run_epoch(state, tf.constant(order, tf.int32),
-                                          tf.constant(np.where(active, lr, 0.0).astype(np.float32)))
-        loss, val_loss = loss.numpy(), val_loss.numpy()
-        current = None
-        for i in np.flatnonzero(active):
-            histories[i]["loss"].append(float(loss[i]))
-            histories[i]["val_loss"].append(float(val_loss[i]))
-            histories[i]["lr"].append(float(lr[i]))
-            wait[i] += 1
-            if val_loss[i] < best_val[i] or epoch == 0:
-                best_val[i], wait[i] = val_loss[i], 0
-                if current is None:
-                    current = [p.numpy() for p in state[0]]
-                for best, now in zip(best_params, current):
-                    best[i] = now[i]
-            elif wait[i] >= patience[i]:
-                if scheduled[i] and lr[i] * factor[i] >= min_lr[i]:
-                    lr[i] *= factor[i]
-                    wait[i] = 0
-                else:
-                    active[i] = False
-        bar.update(1)
-        if not active.any():
-            break
-    bar.close()
+        networks.append(StackedNetwork(
+            kernel=kernel, hidden_bias=np.full(units, recipe.bias_init if recipe.use_bias else 0.0), output=output,
+            output_bias=0.0, x=x / x_scale, y=y / y_scale, rng=rng,
+            activation="linear" if recipe.direct else recipe.activation, train_biases=recipe.use_bias,
+            direct=recipe.direct, learning_rate=recipe.learning_rate,
+            patience=recipe.lr_patience if recipe.schedule else config.patience, schedule=recipe.schedule,
+            lr_factor=recipe.lr_factor, min_lr=recipe.min_lr))
+    result = train_stacked(networks, config.n_fit, config.batch_size, config.epochs, progress)
 
     weights = []
     for i, (recipe, _, _) in enumerate(specs):
-        units = 1 if recipe.direct else recipe.hidden_units
-        if recipe.direct:
-            w = [best_params[0][i, :, :1]]
+        layers = [result.kernels[i]] + ([result.hidden_biases[i]] if recipe.use_bias else [])
+        if not recipe.direct:
+            layers.append(result.outputs[i][:, None])
             if recipe.use_bias:
-                w.append(best_params[1][i, :1])
-        else:
-            w = [best_params[0][i, :, :units]]
-            if recipe.use_bias:
-                w.append(best_params[1][i, :units])
-            w.append(best_params[2][i, :units, None])
-            if recipe.use_bias:
-                w.append(best_params[3][i:i + 1])
-        weights.append(w)
-    return weights, histories
+                layers.append(np.array([result.output_biases[i]], np.float32))
+        weights.append(layers)
+    return weights, result.histories
 
 
 # --------------------------------------------------------------------------- float64 view

@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from helpers import addition
-from helpers.addition import EarlyStopping, build_mlp, evaluate, make_pairs, train_grid
+from helpers.addition import build_mlp, evaluate, make_pairs, train_grid
+from helpers.stacked import EarlyStopping
 
 
 # --------------------------------------------------------------------------- data
@@ -124,7 +125,7 @@ def test_early_stopping_matches_keras(patience):
             keras_epochs = epoch + 1
             break
 
-    ours = EarlyStopping(1, patience)
+    ours = EarlyStopping(np.array([patience]))
     our_epochs, best_epoch = len(losses), None
     for epoch, loss in enumerate(losses):
         if ours.update(np.array([loss]))[0]:
