@@ -188,6 +188,9 @@ class TrainSettings:
     n_eval: int = 10_000           # fresh pairs for the accuracy / MSE table
     use_bias: bool = False
     activation: str = "sigmoid"
+    # A new order of the training pairs every epoch, as the original (unseeded Keras) did.
+    # Seeded Keras repeats one order every epoch: reshuffle=False imitates that (stacked only).
+    reshuffle: bool = True
 
     def checked(self) -> "TrainSettings":
         check_int("n_train", self.n_train, 2)
@@ -278,6 +281,9 @@ def train_grid(hidden_units: object = (1, 2, 4, 8, 16), bits: object = (4, 8, 16
     bits = check_int_tuple("bits", bits, 1, MAX_BITS)
     seeds = check_int_tuple("seeds", seeds, 0)
     check_choice("method", method, ("stacked", "keras"))
+    if method == "keras" and settings.get("reshuffle") is False:
+        raise ValueError("reshuffle=False is for method='stacked'; method='keras' shuffles the Keras way "
+                         "(with keras.utils.set_random_seed, one order repeated every epoch)")
     unknown = set(settings) - set(TrainSettings.__dataclass_fields__)
     if unknown:
         raise ValueError(f"unknown setting(s) {sorted(unknown)}; allowed: {sorted(TrainSettings.__dataclass_fields__)}")
@@ -327,7 +333,12 @@ def initial_weights(hidden_units: int, bits: int, seed: int, use_bias: bool = Fa
 
 
 def _train_keras(specs, data, config: TrainSettings, progress: bool):
-    """The original way: a fresh Keras model and one ``model.fit`` per network."""
+    """The original way: a fresh Keras model and one ``model.fit`` per network.
+
+    Seeded for reproducibility, which has a side effect the unseeded original did not have:
+    under ``keras.utils.set_random_seed``, ``fit(shuffle=True)`` on arrays repeats one order
+    of the training pairs every epoch (compare ``method="stacked", reshuffle=False``).
+    """
     import keras
 
     weights, histories = {}, {}
@@ -362,7 +373,8 @@ def _train_stacked(specs, data, config: TrainSettings, progress: bool):
         x, y = data[(b, s)]
         networks.append(StackedNetwork(
             kernel=kernel, hidden_bias=hidden_bias, output=output[:, 0], output_bias=float(output_bias[0]),
-            x=x, y=y, rng=np.random.default_rng(network_seed(h, b, s) + [1]), activation=config.activation,
+            x=x, y=y, rng=np.random.default_rng(network_seed(h, b, s) + [1]), reshuffle=config.reshuffle,
+            activation=config.activation,
             train_biases=config.use_bias, learning_rate=config.learning_rate, patience=config.patience))
     result = train_stacked(networks, config.n_fit, config.batch_size, config.epochs, progress)
 

@@ -34,6 +34,9 @@ class StackedNetwork:
         x, y: training pairs ``(n, 2)`` and targets ``(n,)``, already scaled as the network
             sees them; the last ``n - n_fit`` validate.
         rng: the generator of this network's shuffles.
+        reshuffle: a new order of the training pairs every epoch (Keras' ``shuffle=True``
+            without a seed). ``False`` draws one order and repeats it every epoch, which is
+            what seeded Keras does (``keras.utils.set_random_seed``; see chapter 1).
         activation: hidden activation, one of ``ACTIVATIONS``.
         train_biases: whether the biases learn (otherwise they stay at their start).
         direct: no hidden layer: the single "hidden" unit is the output (linear, its output
@@ -52,6 +55,7 @@ class StackedNetwork:
     x: np.ndarray
     y: np.ndarray
     rng: np.random.Generator
+    reshuffle: bool = True
     activation: str = "sigmoid"
     train_biases: bool = False
     direct: bool = False
@@ -200,14 +204,15 @@ def train_stacked(networks: list[StackedNetwork], n_fit: int, batch_size: int, e
     best_params = [p.copy() for p in params0]
     histories = [{"loss": [], "val_loss": [], "lr": []} for _ in networks]
     base_order = np.arange(n_fit)
+    fixed_orders = {i: net.rng.permutation(base_order) for i, net in enumerate(networks) if not net.reshuffle}
 
     bar = tqdm(total=epochs, desc="training", unit="epoch", disable=not progress, mininterval=1.0)
     for _ in range(epochs):
         active = stopper.active.copy()
         # Each network shuffles with its own generator, so its result does not depend on
         # which other networks share the graph.
-        order = np.stack([net.rng.permutation(base_order) if on else base_order
-                          for net, on in zip(networks, active)])
+        order = np.stack([base_order if not on else fixed_orders[i] if i in fixed_orders
+                          else net.rng.permutation(base_order) for i, (net, on) in enumerate(zip(networks, active))])
         # A stopped network gets learning rate 0: its weights no longer move.
         lr = np.where(active, stopper.learning_rate, 0.0).astype(np.float32)
         state, loss, val_loss = run_epoch(state, tf.constant(order, tf.int32), tf.constant(lr))
