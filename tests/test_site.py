@@ -63,8 +63,12 @@ def test_no_javascript_errors_and_nothing_missing(chapter_one):
 
 
 def test_every_page_loads_cleanly(site):
+    """Prose pages and every chapter: no JavaScript errors, nothing missing, figures drawn."""
+    chapters = [f"notebooks/{name.replace('.ipynb', '.html')}" for name in SMALL_PARAMETERS]
     with serve(site) as url:
-        for page in ("index.html", "book/data.html", "book/references.html"):
+        for page in ["index.html", "book/data.html", "book/references.html", *chapters]:
             report = inspect_page(f"{url}/{page}", wait_ms=500)
             assert unexplained(report.console_errors) == [], page
             assert report.failed_requests == [], page
+            for plot in report.plots:
+                assert plot["traces"] > 0 and plot["points"] > 0 and plot["height"] > 100, (page, plot)
