@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from helpers.checks import check_int
-from helpers.long_addition import (digits_lsb_first, encode, random_digits, sum_digits, to_strings)
+from helpers.long_addition import (digits_lsb_first, encode, exact_sum, random_digits, sum_digits, to_strings)
 
 
 @dataclass
@@ -224,7 +224,7 @@ def plot_trace(weights: RNNWeights, finding: CarryFinding, a: str, b: str) -> An
     axes[0].legend(loc="center right", fontsize=8)
     axes[0].set_title(f"{_short(a)} + {_short(b)}, read least significant digit first")
     truth, _ = sum_digits(*(digits_lsb_first([number], len(steps)) for number in (a, b)))
-    right = str(int(a) + int(b))
+    right = exact_sum(a, b)
     axes[1].step(steps, truth[0], where="mid", color="0.6", lw=4, alpha=0.6, label="true digit of the sum")
     axes[1].plot(steps, normal["written"], "o", ms=4, label=f"written (answer right: {normal['answer'] == right})")
     axes[1].plot(steps, clamped["written"], "s", ms=4, mfc="none",

@@ -25,7 +25,7 @@ def parse(question: str) -> tuple[str, str]:
         raise ValueError(f"question {question!r} must contain exactly one '+' (got {len(parts) - 1})")
     a = long_addition.check_number("the first operand", parts[0])
     b = long_addition.check_number("the second operand", parts[1])
-    return str(int(a)), str(int(b))
+    return a.lstrip("0") or "0", b.lstrip("0") or "0"
 
 
 def answer_both(seq_model: Any, digits: int, long_model: Any, question: str,
@@ -37,7 +37,7 @@ def answer_both(seq_model: Any, digits: int, long_model: Any, question: str,
     ``{"error": message}`` when the seq2seq model cannot read the question.
     """
     a, b = parse(question)
-    truth = str(int(a) + int(b))
+    truth = long_addition.exact_sum(a, b)
     result: dict[str, Any] = {"question": f"{a}+{b}", "truth": truth}
     try:
         [(answer, confidence)] = seq2seq.add_with_confidence(seq_model, [f"{a}+{b}"], digits, reverse)

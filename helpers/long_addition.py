@@ -113,6 +113,15 @@ def random_digits(rng: np.random.Generator, n: int, max_digits: int, exact_lengt
     return a, b
 
 
+def exact_sum(a: str, b: str) -> str:
+    """``a + b`` computed by the schoolbook algorithm on decimal strings of any length
+    (Python's ``int`` refuses to convert strings of more than 4,300 digits by default)."""
+    a, b = check_number("a", a), check_number("b", b)
+    steps = max(len(a), len(b)) + 1
+    total, _ = sum_digits(digits_lsb_first([a], steps), digits_lsb_first([b], steps))
+    return to_strings(total)[0]
+
+
 def to_strings(digits: np.ndarray) -> list[str]:
     """LSB-first digit rows back to decimal strings without leading zeros."""
     texts = []
@@ -256,6 +265,6 @@ def add(model: Any, a: str, b: str) -> str:
 
 
 def exact_match(model: Any, a_list: list[str], b_list: list[str]) -> float:
-    """Fraction of additions the model gets entirely right (checked with Python's integers)."""
+    """Fraction of additions the model gets entirely right (checked against ``exact_sum``)."""
     guesses = add_many(model, a_list, b_list)
-    return float(np.mean([guess == str(int(a) + int(b)) for guess, a, b in zip(guesses, a_list, b_list)]))
+    return float(np.mean([guess == exact_sum(a, b) for guess, a, b in zip(guesses, a_list, b_list)]))

@@ -33,6 +33,15 @@ def test_schoolbook_sum_digits_match_python_integers():
     assert np.array_equal(carries, (a + b + shifted) // 10)
 
 
+def test_exact_sum_is_schoolbook_addition():
+    assert long_addition.exact_sum("999", "1") == "1000"
+    assert long_addition.exact_sum("0", "0") == "0"
+    assert long_addition.exact_sum("00012", "3") == "15"
+    rng = np.random.default_rng(3)
+    for a, b in rng.integers(0, 10**15, size=(50, 2)).tolist():
+        assert long_addition.exact_sum(str(a), str(b)) == str(a + b)
+
+
 def test_random_digits_respect_lengths_and_carry_heavy_carries_more():
     rng = np.random.default_rng(1)
     a, b = random_digits(rng, 2000, 8)
@@ -95,6 +104,8 @@ def test_trained_on_8_digits_it_adds_much_longer_numbers(trained):
     a, b = generalization_pairs(200, 100, seed=5)
     assert long_addition.exact_match(model, a, b) >= 0.995
     assert add(model, "9" * 300, "1") == "1" + "0" * 300
+    longest = "7" * 5000  # beyond the 4,300 digits Python's int() accepts from a string
+    assert add(model, longest, longest) == long_addition.exact_sum(longest, longest) == "1" + "5" * 4999 + "4"
     assert add(model, "0", "0") == "0"
     assert add(model, "123", "4567") == "4690"
     assert add_many(model, ["5", "95"], ["5", "5"]) == ["10", "100"]
