@@ -59,6 +59,13 @@ SMALL_PARAMETERS: dict[str, dict] = {
         SEEDS=[0, 4], SURVEY_UNITS=[2, 4], HEATMAP_UNITS=2, BITS=[4, 8, 16], EPOCHS=300, STEP_UNITS=16,
         STEP_SEEDS=[0], PUSH_WIDTHS=[8, 16], EXTRAPOLATION=[2, 10], READOUT_EPOCHS=6000, N_TRAIN=10_000,
         N_EVAL=2000),
+    # A 3-digit adder trained for a few epochs, a tiny results table and padded model, and the
+    # aligned adder at its full (cheap) settings so that its generalization is checked.
+    "03_string_addition.ipynb": {
+        "N_QUESTIONS": 12_000, "EPOCHS": 6, "REVERSE_OFF_EPOCHS": 3,
+        "TABLE_RUNS": {2: {"n_questions": 1_000, "epochs": 3}},
+        "LIMIT_DIGITS": 4, "LIMIT_QUESTIONS": 3_000, "LIMIT_EPOCHS": 2, "N_TEST_100": 100, "N_TEST_1000": 20,
+    },
 }
 
 

@@ -5,23 +5,11 @@ from __future__ import annotations
 import nbformat
 import pytest
 
-from tests.conftest import NOTEBOOKS, execute_notebook, glued
+from conftest import NOTEBOOKS, SMALL_PARAMETERS, glued
 
 NAME = "03_string_addition.ipynb"
 
-# Small but real: a 3-digit adder trained for a few epochs, a tiny results table and padded
-# model, and the aligned adder at its full (cheap) settings so its generalization is checked.
-SMALL = {
-    "N_QUESTIONS": 12_000,
-    "EPOCHS": 6,
-    "REVERSE_OFF_EPOCHS": 3,
-    "TABLE_RUNS": {2: {"n_questions": 1_000, "epochs": 3}},
-    "LIMIT_DIGITS": 4,
-    "LIMIT_QUESTIONS": 3_000,
-    "LIMIT_EPOCHS": 2,
-    "N_TEST_100": 100,
-    "N_TEST_1000": 20,
-}
+SMALL = SMALL_PARAMETERS[NAME]
 
 
 def test_committed_without_outputs_and_with_one_parameters_cell():
@@ -36,8 +24,8 @@ def test_committed_without_outputs_and_with_one_parameters_cell():
 
 
 @pytest.mark.notebook
-def test_chapter_3_executes_and_its_results_hold(executed_dir):
-    notebook = execute_notebook(NAME, executed_dir, **SMALL)
+def test_chapter_3_executes_and_its_results_hold(executed):
+    notebook = executed(NAME)
     values = glued(notebook)
     for name in ("s2s_exact", "s2s_char", "reverse_on_exact", "reverse_off_exact", "limit_seen", "limit_unseen",
                  "long_exact_100", "long_exact_1000", "carry_unit_accuracy", "probe_accuracy",
