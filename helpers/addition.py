@@ -176,23 +176,21 @@ def error_surface(model: Any, bits: int, max_points: int = 128) -> tuple[np.ndar
 # --------------------------------------------------------------------------- training
 
 @dataclass(frozen=True)
-class TrainSettings:
-    """Every knob of the original experiment, with the original's values as defaults."""
+class RunSettings:
+    """How a study's networks are trained and scored (shared by chapters 1 and 2).
+
+    The original's values are the defaults.
+    """
 
     n_train: int = 10_000          # pairs generated for training, validation split included
     validation_split: float = 0.2  # the last 20% validate, as Keras' validation_split does
     batch_size: int = 32
     epochs: int = 1000             # the most epochs; early stopping usually ends sooner
     patience: int = 5              # epochs without a better validation loss before stopping
-    learning_rate: float = 1e-3    # Adam's default
     n_eval: int = 10_000           # fresh pairs for the accuracy / MSE table
-    use_bias: bool = False
-    activation: str = "sigmoid"
-    # A new order of the training pairs every epoch, as the original (unseeded Keras) did.
-    # Seeded Keras repeats one order every epoch: reshuffle=False imitates that (stacked only).
-    reshuffle: bool = True
 
-    def checked(self) -> "TrainSettings":
+    def checked(self):
+        """Return ``self`` if every field is allowed, else raise ``ValueError`` naming it."""
         check_int("n_train", self.n_train, 2)
         check_float("validation_split", self.validation_split, 0.0, 1.0, inclusive_minimum=False)
         if self.validation_split >= 1.0:
@@ -205,15 +203,31 @@ class TrainSettings:
         check_int("batch_size", self.batch_size, 1)
         check_int("epochs", self.epochs, 1)
         check_int("patience", self.patience, 0)
-        check_float("learning_rate", self.learning_rate, 0.0, inclusive_minimum=False)
         check_int("n_eval", self.n_eval, 1)
-        check_choice("activation", self.activation, HIDDEN_ACTIVATIONS)
         return self
 
     @property
     def n_fit(self) -> int:
         """Pairs used for gradient steps (Keras floors the training part)."""
         return math.floor(self.n_train * (1 - self.validation_split))
+
+
+@dataclass(frozen=True)
+class TrainSettings(RunSettings):
+    """Every knob of the original experiment, with the original's values as defaults."""
+
+    learning_rate: float = 1e-3    # Adam's default
+    use_bias: bool = False
+    activation: str = "sigmoid"
+    # A new order of the training pairs every epoch, as the original (unseeded Keras) did.
+    # Seeded Keras repeats one order every epoch: reshuffle=False imitates that (stacked only).
+    reshuffle: bool = True
+
+    def checked(self) -> "TrainSettings":
+        super().checked()
+        check_float("learning_rate", self.learning_rate, 0.0, inclusive_minimum=False)
+        check_choice("activation", self.activation, HIDDEN_ACTIVATIONS)
+        return self
 
 
 @dataclass

@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from helpers.addition import EVAL_SEED, MAX_BITS, evaluate, make_pairs
+from helpers.addition import EVAL_SEED, MAX_BITS, RunSettings, evaluate, make_pairs
 from helpers.checks import check_choice, check_float, check_int, check_int_tuple
 from helpers.stacked import ACTIVATIONS
 
@@ -156,29 +156,8 @@ def _scales(recipe: Recipe, bits: int) -> tuple[float, float]:
 
 # --------------------------------------------------------------------------- training
 
-@dataclass(frozen=True)
-class StackSettings:
-    """What every network of one stack shares (the original's values as defaults)."""
-
-    n_train: int = 10_000
-    validation_split: float = 0.2
-    batch_size: int = 32
-    epochs: int = 1000
-    patience: int = 5
-    n_eval: int = 10_000
-
-    def checked(self) -> "StackSettings":
-        check_int("n_train", self.n_train, 10)
-        check_float("validation_split", self.validation_split, 0.0, 0.9, inclusive_minimum=False)
-        check_int("batch_size", self.batch_size, 1)
-        check_int("epochs", self.epochs, 1)
-        check_int("patience", self.patience, 0)
-        check_int("n_eval", self.n_eval, 1)
-        return self
-
-    @property
-    def n_fit(self) -> int:
-        return math.floor(self.n_train * (1 - self.validation_split))
+#: What every network of one stack shares: chapter 1's ``RunSettings`` (the original's values).
+StackSettings = RunSettings
 
 
 @dataclass
