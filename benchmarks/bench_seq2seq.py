@@ -2,8 +2,8 @@
 
 Runs, in one process and on the same questions (the Keras example's 50,000, 10% held out),
 the *book's* configuration (``helpers.seq2seq`` defaults: batch 256, cosine learning rate
-peaking at 0.01 over 15 epochs, clipping) and the *original* configuration of the same network
-(``helpers.seq2seq.ORIGINAL``: batch 32, Adam at 0.001, no XLA, up to 30 epochs). For each
+peaking at 0.01 over 15 epochs, clipping, 8 batches per compiled call) and the *original* configuration of the same network
+(``helpers.seq2seq.ORIGINAL``: batch 32, Adam at 0.001, Keras' defaults, up to 30 epochs). For each
 it prints the training time until the held-out exact-match first reaches the target, and
 their ratio.
 
