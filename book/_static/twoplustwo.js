@@ -8,9 +8,11 @@
   var vendor = new URL("vendor/", here).href;
   window.__jupyter_widgets_assets_path__ = vendor;
   if (typeof window.require === "undefined") {
-    // Read by require.js when it loads (only on pages with widgets): the embedder's own
-    // module then resolves to vendor/, and so does the public path computed from it.
-    window.require = { paths: { "@jupyter-widgets/html-manager/dist": vendor.replace(/\/$/, "") } };
+    // Read by require.js when it loads (only on pages with widgets).
+    // Every @jupyter-widgets module (all defined inside embed-amd.js) then resolves to
+    // vendor/, and so do the public paths the embedder's bundles compute from them.
+    var folder = vendor.replace(/\/$/, "");
+    window.require = { paths: { "@jupyter-widgets/html-manager/dist": folder, "@jupyter-widgets": folder } };
   }
 })();
 
