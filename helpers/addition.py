@@ -155,6 +155,26 @@ def evaluate(model: Any, bits: int, n: int = 10_000, seed: int = EVAL_SEED) -> d
     return score(predict_sums(model, x), y)
 
 
+def grid_pairs(bits: int, max_points: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Every pair ``(a, b)`` of the training range ``[0, 2**(bits-1))``, as a grid.
+
+    With ``max_points``, each axis keeps at most that many evenly spaced integers.
+
+    Returns ``(values, pairs)``: the axis values, and the pairs of shape ``(len(values)**2, 2)``
+    with ``a`` varying fastest, so ``f(pairs).reshape(len(values), len(values))[i, j]`` is
+    ``f`` at ``a = values[j]``, ``b = values[i]`` (the orientation plotly's surfaces expect).
+    """
+    bits = check_int("bits", bits, 1, MAX_BITS)
+    half = 2 ** (bits - 1)
+    if max_points is None:
+        values = np.arange(half, dtype=np.int64)
+    else:
+        points = min(check_int("max_points", max_points, 2), half)
+        values = np.unique(np.linspace(0, half - 1, points).round()).astype(np.int64)
+    a_grid, b_grid = np.meshgrid(values, values)
+    return values, np.stack([a_grid.ravel(), b_grid.ravel()], axis=1)
+
+
 def error_surface(model: Any, bits: int, max_points: int = 128) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``|prediction - (a + b)|`` over the grid of every (a, b) the network was trained on.
 
@@ -164,12 +184,8 @@ def error_surface(model: Any, bits: int, max_points: int = 128) -> tuple[np.ndar
     Returns ``(a_values, b_values, errors)`` with ``errors[i, j]`` for ``a = a_values[j]``,
     ``b = b_values[i]`` (the orientation plotly's surfaces expect).
     """
-    bits = check_int("bits", bits, 1, MAX_BITS)
-    max_points = check_int("max_points", max_points, 2)
-    values = np.unique(np.linspace(0, 2 ** (bits - 1) - 1, min(max_points, 2 ** (bits - 1))).round()).astype(np.int64)
-    a_grid, b_grid = np.meshgrid(values, values)
-    pairs = np.stack([a_grid.ravel(), b_grid.ravel()], axis=1)
-    errors = np.abs(predict_sums(model, pairs) - pairs.sum(axis=1)).reshape(a_grid.shape)
+    values, pairs = grid_pairs(bits, max_points)
+    errors = np.abs(predict_sums(model, pairs) - pairs.sum(axis=1)).reshape(len(values), len(values))
     return values, values, errors
 
 

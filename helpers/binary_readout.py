@@ -16,15 +16,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from helpers.addition import grid_pairs
 from helpers.checks import check_float, check_int
 
 
 def all_pairs(bits: int) -> tuple[np.ndarray, np.ndarray]:
     """Every pair ``(a, b)`` with both below ``2**(bits-1)``, and their sums."""
-    bits = check_int("bits", bits, 2, 7)
-    values = np.arange(2 ** (bits - 1))
-    a, b = np.meshgrid(values, values)
-    x = np.stack([a.ravel(), b.ravel()], axis=1).astype(np.int64)
+    _, x = grid_pairs(check_int("bits", bits, 2, 7))
     return x, x.sum(axis=1)
 
 

@@ -19,7 +19,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from helpers.addition import MAX_BITS, check_pairs, predict_sums
+from helpers.addition import MAX_BITS, check_pairs, grid_pairs, predict_sums
 from helpers.checks import check_float, check_int, check_int_tuple
 
 
@@ -233,8 +233,7 @@ def derivation(model: Any, bits: int = 4) -> dict[str, Any]:
     intercept = constant + u.sum() / 2
     slope_a, slope_b = (float(x) for x in (kernel @ v) / 4)
     half = 2 ** (bits - 1)
-    a_grid, b_grid = np.meshgrid(np.arange(half), np.arange(half))
-    grid = np.stack([a_grid.ravel(), b_grid.ravel()], axis=1).astype(np.float64)
+    grid = grid_pairs(bits)[1].astype(np.float64)
     actual = predict_sums(model, grid)
     rewritten = constant + sigmoid(grid @ flipped) @ u
     z = grid @ kernel
@@ -287,11 +286,7 @@ def hidden_grid(model: Any, bits: int, max_points: int = 64) -> tuple[np.ndarray
     """
     from helpers.improved import hidden_outputs64
 
-    bits = check_int("bits", bits, 1, MAX_BITS)
-    max_points = check_int("max_points", max_points, 2)
-    values = np.unique(np.linspace(0, 2 ** (bits - 1) - 1, min(max_points, 2 ** (bits - 1))).round()).astype(np.int64)
-    a_grid, b_grid = np.meshgrid(values, values)
-    pairs = np.stack([a_grid.ravel(), b_grid.ravel()], axis=1)
+    values, pairs = grid_pairs(bits, max_points)
     outputs = hidden_outputs64(model, pairs)
     return values, outputs.T.reshape(-1, len(values), len(values))
 

@@ -12,7 +12,7 @@ from typing import Any
 import matplotlib.pyplot as plt
 import numpy as np
 
-from helpers.addition import error_surface, predict_sums
+from helpers.addition import error_surface, grid_pairs, predict_sums
 
 #: One colour per hidden-layer width, shared by every figure of a chapter.
 WIDTH_COLOURS = {1: "#4c72b0", 2: "#dd8452", 4: "#55a868", 8: "#c44e52", 16: "#8172b3",
@@ -136,11 +136,9 @@ def sum_distribution_and_error(model: Any, training_pairs: np.ndarray, bits: int
     """
     training_pairs = np.asarray(training_pairs)
     sums = training_pairs.sum(axis=1)
-    half = 2 ** (bits - 1)
-    a_grid, b_grid = np.meshgrid(np.arange(half), np.arange(half))
-    pairs = np.stack([a_grid.ravel(), b_grid.ravel()], axis=1)
+    values, pairs = grid_pairs(bits)
     errors = np.abs(predict_sums(model, pairs) - pairs.sum(axis=1))
-    totals = np.arange(2 * half - 1)
+    totals = np.arange(2 * len(values) - 1)
     mean_error = np.array([errors[pairs.sum(axis=1) == t].mean() for t in totals])
 
     fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.6))

@@ -206,11 +206,9 @@ def luck_by_start(signs: pd.DataFrame) -> tuple[pd.DataFrame, float, float]:
 
 def prediction_ranges(models: dict, bits: int, hidden_units: int, seeds) -> pd.DataFrame:
     """Lowest and highest prediction over every pair of the training range, per seed."""
-    from helpers.addition import predict_sums
+    from helpers.addition import grid_pairs, predict_sums
 
-    half = 2 ** (bits - 1)
-    a_grid, b_grid = np.meshgrid(np.arange(half), np.arange(half))
-    pairs = np.stack([a_grid.ravel(), b_grid.ravel()], axis=1)
+    _, pairs = grid_pairs(bits)
     rows = []
     for seed in seeds:
         predictions = predict_sums(models[(hidden_units, bits, seed)], pairs)

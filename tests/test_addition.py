@@ -213,3 +213,13 @@ def test_one_repeated_order_differs_from_reshuffling_and_is_deterministic():
     assert repeated.histories[(2, 4, 0)]["loss"][0] == fresh.histories[(2, 4, 0)]["loss"][0]
     with pytest.raises(ValueError, match="reshuffle=False is for method='stacked'"):
         train_grid(2, 4, 0, method="keras", reshuffle=False, **settings)
+
+
+def test_grid_pairs_covers_the_training_range_with_a_varying_fastest():
+    values, pairs = addition.grid_pairs(3)
+    assert values.tolist() == [0, 1, 2, 3]
+    assert pairs[:5].tolist() == [[0, 0], [1, 0], [2, 0], [3, 0], [0, 1]] and len(pairs) == 16
+    values, pairs = addition.grid_pairs(16, max_points=5)
+    assert values.tolist() == [0, 8192, 16384, 24575, 32767] and len(pairs) == 25
+    with pytest.raises(ValueError, match="max_points"):
+        addition.grid_pairs(4, max_points=1)
