@@ -342,7 +342,7 @@ def train_grid(hidden_units: object = (1, 2, 4, 8, 16), bits: object = (4, 8, 16
     return GridResult(table, models, histories, seconds, method, config)
 
 
-def _glorot_limit(fan_in: int, fan_out: int) -> float:
+def glorot_limit(fan_in: int, fan_out: int) -> float:
     """Keras' default initializer (Glorot uniform) draws from ``[-limit, limit]``."""
     return math.sqrt(6.0 / (fan_in + fan_out))
 
@@ -354,8 +354,8 @@ def initial_weights(hidden_units: int, bits: int, seed: int, use_bias: bool = Fa
     differ only in how the epochs are run (and in their shuffling).
     """
     rng = np.random.default_rng(network_seed(hidden_units, bits, seed))
-    hidden_kernel = rng.uniform(-1, 1, (2, hidden_units)) * _glorot_limit(2, hidden_units)
-    output_kernel = rng.uniform(-1, 1, (hidden_units, 1)) * _glorot_limit(hidden_units, 1)
+    hidden_kernel = rng.uniform(-1, 1, (2, hidden_units)) * glorot_limit(2, hidden_units)
+    output_kernel = rng.uniform(-1, 1, (hidden_units, 1)) * glorot_limit(hidden_units, 1)
     weights = [hidden_kernel, np.zeros(hidden_units), output_kernel, np.zeros(1)]
     if not use_bias:
         weights = [weights[0], weights[2]]

@@ -22,7 +22,6 @@ initial weights, shuffles, Adam state, learning rate and early stopping.
 
 from __future__ import annotations
 
-import math
 import time
 import zlib
 from dataclasses import asdict, dataclass, field, replace
@@ -31,7 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from helpers.addition import EVAL_SEED, MAX_BITS, RunSettings, evaluate, make_pairs
+from helpers.addition import EVAL_SEED, MAX_BITS, RunSettings, glorot_limit, evaluate, make_pairs
 from helpers.checks import check_choice, check_float, check_int, check_int_tuple
 from helpers.stacked import ACTIVATIONS
 
@@ -257,9 +256,9 @@ def _train_stack(specs, config: StackSettings, progress: bool):
     for recipe, b, s in specs:
         rng = np.random.default_rng(_seed_material(recipe, b, s))
         units = 1 if recipe.direct else recipe.hidden_units
-        kernel = rng.uniform(-1, 1, (2, units)) * math.sqrt(6.0 / (2 + units))
+        kernel = rng.uniform(-1, 1, (2, units)) * glorot_limit(2, units)
         # A direct network's single unit is the output itself: weight 1, no output bias.
-        output = np.ones(1) if recipe.direct else rng.uniform(-1, 1, units) * math.sqrt(6.0 / (units + 1))
+        output = np.ones(1) if recipe.direct else rng.uniform(-1, 1, units) * glorot_limit(units, 1)
         x, y = make_pairs(config.n_train, b, s)
         x_scale, y_scale = _scales(recipe, b)
         networks.append(StackedNetwork(
