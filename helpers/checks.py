@@ -75,3 +75,64 @@ def _range_hint(minimum: int | None, maximum: int | None) -> str:
     if minimum is not None and maximum is not None:
         return f" (allowed: {minimum}..{maximum})"
     return ""
+
+
+def _describe(expected: object) -> str:
+    """Words for a parameter type of ``check_parameters``' small type language."""
+    if isinstance(expected, list):
+        item = expected[0]
+        plural = {int: "integers", float: "numbers", str: "strings", bool: "booleans", dict: "dicts"}
+        return f"a list of {plural.get(item) or _describe(item)}"
+    if isinstance(expected, tuple):
+        return " or ".join(_describe(option) for option in expected)
+    if isinstance(expected, dict):
+        (key, value), = expected.items()
+        return f"a dict from {_describe(key)} to {_describe(value)}"
+    return {int: "an integer", float: "a number", str: "a string", bool: "True or False",
+            dict: "a dict", type(None): "None"}.get(expected, getattr(expected, "__name__", str(expected)))
+
+
+def _matches(value: object, expected: object) -> bool:
+    if isinstance(expected, list):
+        return isinstance(value, (list, tuple)) and all(_matches(item, expected[0]) for item in value)
+    if isinstance(expected, tuple):
+        return any(_matches(value, option) for option in expected)
+    if isinstance(expected, dict):
+        (key_type, value_type), = expected.items()
+        return isinstance(value, dict) and all(_matches(k, key_type) and _matches(v, value_type)
+                                               for k, v in value.items())
+    if expected is bool:
+        return isinstance(value, (bool, np.bool_))
+    if isinstance(value, (bool, np.bool_)):
+        return False  # True is an int to Python, never what a reader meant by a number
+    if expected is float:
+        return isinstance(value, numbers.Real)
+    if expected is int:
+        return isinstance(value, numbers.Integral)
+    return isinstance(value, expected)
+
+
+def check_parameters(values: dict[str, object], expected: dict[str, object]) -> None:
+    """Check a chapter's ``parameters`` cell right after it runs, before any training.
+
+    ``values`` is usually ``globals()``; ``expected`` maps each parameter name to a type:
+    ``int``, ``float`` (ints accepted), ``str``, ``bool``, ``dict``, ``type(None)``, ``[int]``
+    for a list of ints, ``(int, type(None))`` for either, ``{int: dict}`` for a dict. A
+    mismatch is a ``ValueError`` naming the parameter, what it got and what is expected, with
+    a hint for papermill's ``-p``, which passes lists as strings (``-y`` parses YAML).
+    """
+    problems = []
+    for name, kind in expected.items():
+        if name not in values:
+            problems.append(f"parameter {name} is missing (expected {_describe(kind)})")
+            continue
+        value = values[name]
+        if not _matches(value, kind):
+            hint = ""
+            if isinstance(value, str) and not _matches("", kind):
+                hint = (f"; papermill's -p passes text, so give lists and dicts as YAML: "
+                        f"papermill ... -y \"{name}: {value}\"")
+            problems.append(f"parameter {name} must be {_describe(kind)}, got {value!r} "
+                            f"({type(value).__name__}){hint}")
+    if problems:
+        raise ValueError("; ".join(problems))
