@@ -2,7 +2,7 @@
 
     TF_CPP_MIN_LOG_LEVEL=2 .venv/bin/python benchmarks/bench_improved.py [--seeds 0 1 2] [--units 16]
 
-Prints, for every step of ``helpers.improved.steps`` and every maximum sum (16, 256, 65536),
+Prints, for every step of ``helpers.addition.fixes.steps`` and every maximum sum (16, 256, 65536),
 the mean and worst accuracy over the seeds on the original evaluation (10,000 fresh pairs per
 network, ``helpers.addition.evaluate``), the epochs trained, then the sigmoid push at 65536
 and ``train_best`` for each maximum sum. Every number is measured by this run.
@@ -15,7 +15,8 @@ import time
 
 import pandas as pd
 
-from helpers import addition, improved
+from helpers import addition
+from helpers.addition import fixes
 
 
 def main() -> None:
@@ -30,16 +31,16 @@ def main() -> None:
     pd.set_option("display.max_columns", 20)
 
     start = time.perf_counter()
-    fixes = improved.train_recipes(improved.steps(args.units), bits=args.bits, seeds=args.seeds, epochs=args.epochs)
-    table = fixes.table
+    step_runs = fixes.train_recipes(fixes.steps(args.units), bits=args.bits, seeds=args.seeds, epochs=args.epochs)
+    table = step_runs.table
     order = list(dict.fromkeys(table.step))
     summary = table.groupby(["step", "max_sum"], sort=False).agg(
         mean=("accuracy", "mean"), worst=("accuracy", "min"), epochs=("epochs", "mean")).unstack("max_sum").loc[order]
     print(f"Step-by-step fixes, {args.units} hidden units, seeds {args.seeds}: {len(table)} networks trained in "
-          f"{fixes.seconds:.1f} s")
+          f"{step_runs.seconds:.1f} s")
     print(summary.to_string(float_format=lambda v: f"{v:.4f}"))
 
-    push = improved.sigmoid_push(max(args.bits), seeds=args.seeds, widths=args.push_widths, epochs=args.epochs)
+    push = fixes.sigmoid_push(max(args.bits), seeds=args.seeds, widths=args.push_widths, epochs=args.epochs)
     print(f"\nSigmoid units at {2 ** max(args.bits)} (trained in {push['seconds']:.1f} s):")
     print(push["table"].groupby(["hidden_units", "stage"], sort=False).agg(
         mean=("accuracy", "mean"), worst=("accuracy", "min"), worst_error=("worst_error", "max")).to_string())

@@ -1,22 +1,23 @@
 """The library behind *Two Plus Two*, an executable book about neural networks that learn to add.
 
-Modules, one per concern:
+The tree reads like the table of contents: one subpackage per experiment, shared pieces at
+the top.
 
-- ``helpers.checks``: argument checks with clear ``ValueError`` messages.
+Shared by every chapter:
+
+- ``helpers.checks``: argument and parameter checks with clear ``ValueError`` messages.
 - ``helpers.display``: showing plotly figures in JupyterLab, Colab and the static book.
+- ``helpers.data``: the data and cache folders, and SHA-256-checked downloads.
 - ``helpers.stacked``: training many tiny networks at once in one compiled graph.
-- ``helpers.addition``: data, models, training and scoring for the 2 + 2 MLPs (chapters 1-2).
-- ``helpers.report``: chapter 1's tables and the check of the blog's observations.
-- ``helpers.plots``: figures for the addition chapters (plotly 3D, matplotlib curves).
-- ``helpers.explorer``: ipywidgets controls that retrain a 2 + 2 network live.
-- ``helpers.inspection``: what the hidden layer computes (chapter 2).
-- ``helpers.improved``: the step-by-step fixes that make the networks add (chapter 2).
-- ``helpers.explorer_widgets``: the activation explorer (chapter 2).
-- ``helpers.binary_readout``: can a sigmoid layer carry a binary code? (chapter 2).
-- ``helpers.seq2seq``: the Keras string-addition LSTM, original and fast (chapter 3).
-- ``helpers.long_addition``: the aligned digit-by-digit adder (chapter 3).
-- ``helpers.carry``: finding the carry inside the aligned adder (chapter 3).
-- ``helpers.compare``: side-by-side figures of the two chapter 3 models.
+
+One subpackage per experiment:
+
+- ``helpers.addition``: chapters 1 and 2, tiny networks that learn (or fail) to add two
+  integers: the networks and their training, chapter 1's tables, figures and live explorer,
+  chapter 2's look inside the hidden layer and the fixes that make them add.
+- ``helpers.string_addition``: chapter 3, recurrent networks that add numbers written as
+  strings: the Keras seq2seq example (also importable as ``helpers.seq2seq``), the aligned
+  long adder (``helpers.long_addition``), the carry, side-by-side figures.
 """
 
 __version__ = "0.1.0"

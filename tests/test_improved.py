@@ -1,4 +1,4 @@
-"""Unit tests for helpers.improved: recipes, the stacked trainer, the exact readout, train_best."""
+"""Unit tests for helpers.addition.fixes: recipes, the stacked trainer, the exact readout, train_best."""
 
 from __future__ import annotations
 
@@ -8,13 +8,14 @@ import keras
 import numpy as np
 import pytest
 
-from helpers import addition, improved
-from helpers.improved import Recipe, best_recipe, build_model, steps, train_recipes
+from helpers import addition
+from helpers.addition import fixes
+from helpers.addition.fixes import Recipe, best_recipe, build_model, steps, train_recipes
 
 
 def test_steps_change_one_thing_at_a_time():
     recipes = steps(16)
-    assert [r.name for r in recipes] == list(improved.STEP_NAMES)
+    assert [r.name for r in recipes] == list(fixes.STEP_NAMES)
     original, scaled, biased, scheduled, relu, relu_on, linear = recipes
     assert (original.activation, original.use_bias, original.scale, original.schedule) == ("sigmoid", False, False, False)
     assert original.learning_rate == 1e-3          # Adam's default, as in the original
@@ -81,7 +82,7 @@ def test_train_recipes_table_and_models(small_run):
     table = small_run.table
     assert len(table) == 14
     assert set(table.columns) >= {"step", "bits", "max_sum", "seed", "accuracy", "mse", "epochs", "final_lr"}
-    assert list(small_run.accuracy_table().index) == list(improved.STEP_NAMES)
+    assert list(small_run.accuracy_table().index) == list(fixes.STEP_NAMES)
     assert (table.epochs <= 60).all() and (table.epochs >= 1).all()
     for (step, bits, seed), model in small_run.models.items():
         row = table[(table.step == step) & (table.bits == bits)].iloc[0]
@@ -127,22 +128,22 @@ def test_exact_readout_fits_the_output_layer():
     model = build_model(recipe, 4)
     x, y = addition.make_pairs(500, 4, 0)
     before = addition.score(addition.predict_sums(model, x), y)["mse"]
-    info = improved.exact_readout(model, x, y)
+    info = fixes.exact_readout(model, x, y)
     after = addition.score(addition.predict_sums(model, x), y)["mse"]
     assert after < before / 100 and after < 0.1
     assert info["condition"] > 1 and info["max_weight"] > 0
-    assert np.allclose(improved.predict64(model, x), addition.predict_sums(model, x), atol=1e-2)
+    assert np.allclose(fixes.predict64(model, x), addition.predict_sums(model, x), atol=1e-2)
 
 
 def test_predict64_matches_keras_on_the_original_network():
     model = addition.build_mlp(3)
     x, _ = addition.make_pairs(100, 6, 2)
-    assert np.allclose(improved.predict64(model, x), addition.predict_sums(model, x), rtol=1e-5, atol=1e-4)
-    assert improved.hidden_outputs64(model, x).shape == (100, 3)
+    assert np.allclose(fixes.predict64(model, x), addition.predict_sums(model, x), rtol=1e-5, atol=1e-4)
+    assert fixes.hidden_outputs64(model, x).shape == (100, 3)
 
 
 def test_single_unit_precision_trade_off():
-    unit = improved.single_unit_precision(16, weights=[1e-3, 0.04, 1.0])
+    unit = fixes.single_unit_precision(16, weights=[1e-3, 0.04, 1.0])
     # The bend grows with the weight; float32 rounding hurts small weights most.
     assert unit.bend.is_monotonic_increasing
     assert unit.float32_total.iloc[0] > unit.float32_total.iloc[1] < unit.float32_total.iloc[2]

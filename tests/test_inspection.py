@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from helpers import addition, binary_readout, inspection
-from helpers.explorer_widgets import activation_explorer_figure, activation_explorer_widget, explorer_png
+from helpers import addition
+from helpers.addition import binary_readout, inspection
+from helpers.addition.activation_explorer import activation_explorer_figure, activation_explorer_widget, explorer_png
 
 
 def hand_made_adder() -> object:
@@ -211,7 +212,7 @@ def test_binary_readout_one_layer_cannot_but_two_can():
 
 
 def test_relu_switches_counts_kinks():
-    from helpers.improved import Recipe, build_model
+    from helpers.addition.fixes import Recipe, build_model
 
     model = build_model(Recipe("r", 4, activation="relu", use_bias=True, scale=True), 8)
     # Scaled inputs a', b' in [0, 1): unit 1 always on, unit 2 switches inside (a' - b'),

@@ -1,11 +1,12 @@
-"""Unit tests for ``helpers.long_addition``, ``helpers.carry`` and ``helpers.compare`` (chapter 3)."""
+"""Unit tests for ``helpers.long_addition``, ``helpers.string_addition.carry`` and ``helpers.string_addition.side_by_side`` (chapter 3)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from helpers import carry, compare, long_addition
+from helpers import long_addition
+from helpers.string_addition import carry, side_by_side
 from helpers.long_addition import (add, add_many, build_model, check_number, digits_lsb_first, encode,
                                    generalization_pairs, random_digits, sum_digits, to_strings)
 
@@ -153,10 +154,10 @@ def test_comparison_handles_questions_too_long_for_the_seq2seq_model(trained):
     from helpers.seq2seq import build_adder
 
     model, _ = trained
-    result = compare.answer_both(build_adder(2, hidden_units=8), 2, model, "12345+1")
+    result = side_by_side.answer_both(build_adder(2, hidden_units=8), 2, model, "12345+1")
     assert "at most 2" in result["seq2seq"]["error"]
     assert result["aligned"]["answer"] == "12346" and result["aligned"]["right"]
     assert len(result["aligned"]["confidence"]) == 5
     for bad in ("1+2+3", "12a+1", "+4"):
         with pytest.raises(ValueError):
-            compare.parse(bad)
+            side_by_side.parse(bad)

@@ -1,4 +1,4 @@
-"""Unit tests for helpers.report, helpers.plots, helpers.display and helpers.explorer."""
+"""Unit tests for helpers.addition.observations, helpers.addition.figures, helpers.display and helpers.addition.explorer."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import addition, plots, report
+from helpers import addition
+from helpers.addition import figures, observations
 from helpers.display import plotly_bundle
 
 
@@ -36,7 +37,7 @@ def blog_like_table():
 
 
 def test_observations_on_a_blog_like_table():
-    verdicts = report.check_observations(blog_like_table()).verdict.to_dict()
+    verdicts = observations.check_observations(blog_like_table()).verdict.to_dict()
     assert verdicts == {"a": "agree", "b": "partly", "c": "agree", "d": "agree", "e": "agree"}
 
 
@@ -46,15 +47,15 @@ def test_observations_can_disagree():
     table.loc[(table.hidden_units == 16) & (table.bits == 8), "accuracy"] = 0.8  # and 256 is easy
     table.loc[table.bits == 16, "accuracy"] = 0.5                                 # and so is 65536
     table["mse"] = table.hidden_units.astype(float)                               # wider is worse
-    verdicts = report.check_observations(table).verdict.to_dict()
+    verdicts = observations.check_observations(table).verdict.to_dict()
     assert verdicts == {"a": "disagree", "b": "partly", "c": "disagree", "d": "disagree", "e": "disagree"}
 
 
 def test_results_table_shows_mean_spread_and_range():
-    table = report.results_table(blog_like_table())
+    table = observations.results_table(blog_like_table())
     assert table.shape == (5, 3)
     assert table.loc[2, 16] == "58.0% ± 59.4% (16%–100%)"
-    single = report.results_table(fake_table({(2, 4): [0.5]}))
+    single = observations.results_table(fake_table({(2, 4): [0.5]}))
     assert single.loc[2, 16] == "50.0%"
 
 
@@ -62,7 +63,7 @@ def test_lucky_runs_reports_how_each_run_ended():
     table = fake_table({(2, 4): [1.0, 0.16]})
     table.loc[1, "epochs"] = 3
     histories = {(2, 4, 0): {"val_loss": [3.0, 2.0, 1.0] + [0.5] * 7}, (2, 4, 1): {"val_loss": [3.0, 2.5, 2.6]}}
-    runs = report.lucky_runs(table, histories, 2, 4, max_epochs=10)
+    runs = observations.lucky_runs(table, histories, 2, 4, max_epochs=10)
     assert runs.loc[0, "ended by"] == "epoch limit" and runs.loc[1, "ended by"] == "early stopping"
     assert runs.loc[1, "best epoch"] == 2 and runs.loc[1, "val loss at best"] == 2.5
 
@@ -73,7 +74,7 @@ def small_grid():
 
 
 def test_error_surfaces_have_one_surface_and_one_button_per_width(small_grid):
-    fig = plots.error_surfaces(small_grid.models, 8, (1, 2), seed=0, max_points=16)
+    fig = figures.error_surfaces(small_grid.models, 8, (1, 2), seed=0, max_points=16)
     assert [trace.type for trace in fig.data] == ["surface", "surface"]
     assert [trace.visible for trace in fig.data] == [True, False]
     assert np.asarray(fig.data[0].z).shape == (16, 16)
@@ -82,7 +83,7 @@ def test_error_surfaces_have_one_surface_and_one_button_per_width(small_grid):
 
 
 def test_plotly_bundle_serves_json_and_a_div_without_the_library(small_grid):
-    bundle = plotly_bundle(plots.error_surfaces(small_grid.models, 4, (1, 2), seed=0))
+    bundle = plotly_bundle(figures.error_surfaces(small_grid.models, 4, (1, 2), seed=0))
     assert set(bundle) == {"application/vnd.plotly.v1+json", "text/html"}
     html = bundle["text/html"]
     assert "Plotly.newPlot" in html and len(html) < 200_000  # plotly.js itself (4.7 MB) is not inlined
@@ -91,19 +92,19 @@ def test_plotly_bundle_serves_json_and_a_div_without_the_library(small_grid):
 
 def test_static_figures_draw(small_grid):
     model = small_grid.models[(2, 4, 0)]
-    figures = [
-        plots.loss_curves(small_grid.histories, small_grid.table, (4, 8), max_epochs=3),
-        plots.sum_distribution_and_error(model, addition.make_pairs(100, 4, 0)[0], 4, "2 hidden"),
-        plots.cross_section(model, 12, highlights=(6, 10)),
-        plots.activation_histograms({2: addition.hidden_outputs(model, [[1, 2], [3, 4]])}, 4),
+    drawn = [
+        figures.loss_curves(small_grid.histories, small_grid.table, (4, 8), max_epochs=3),
+        figures.sum_distribution_and_error(model, addition.make_pairs(100, 4, 0)[0], 4, "2 hidden"),
+        figures.cross_section(model, 12, highlights=(6, 10)),
+        figures.activation_histograms({2: addition.hidden_outputs(model, [[1, 2], [3, 4]])}, 4),
     ]
-    assert [len(fig.axes) for fig in figures] == [2, 2, 1, 1]
-    ax = plots.draw_network([np.ones((2, 3)), np.ones((3, 1))], values=[[2, 2], [0.5] * 3, [4]])
+    assert [len(fig.axes) for fig in drawn] == [2, 2, 1, 1]
+    ax = figures.draw_network([np.ones((2, 3)), np.ones((3, 1))], values=[[2, 2], [0.5] * 3, [4]])
     assert sum(1 for text in ax.texts if text.get_text() == "1.00") == 9  # one label per edge
 
 
 def test_explorer_trains_on_creation_and_on_click():
-    from helpers.explorer import retrain_explorer
+    from helpers.addition.explorer import retrain_explorer
 
     box = retrain_explorer(hidden_units=1, bits=4, seed=0, epochs=10)
     controls, output = box.children
@@ -116,14 +117,14 @@ def test_explorer_trains_on_creation_and_on_click():
 
 def test_sentences_follow_the_numbers():
     table = blog_like_table()
-    summary = report.observation_summary(report.check_observations(table), table)
+    summary = observations.observation_summary(observations.check_observations(table), table)
     assert summary.startswith("We agree with observations (a), (c), (d), (e).") and "the 2-unit networks" in summary
     stuck = fake_table({(2, 4): [1.0, 0.16]})
-    assert report.patience_verdict(stuck, stuck).startswith("Not one more run")
+    assert observations.patience_verdict(stuck, stuck).startswith("Not one more run")
     rescued = fake_table({(2, 4): [1.0, 0.99]})
-    assert report.patience_verdict(stuck, rescued).startswith("Without early stopping 1 more run")
+    assert observations.patience_verdict(stuck, rescued).startswith("Without early stopping 1 more run")
     ranges = pd.DataFrame({"width": [70.0, 0.2, 75.0]}, index=pd.Index([0, 1, 2], name="seed"))
-    assert "seed 1" in report.collapse_note(ranges) and report.collapse_note(ranges.iloc[[0, 2]]) == ""
+    assert "seed 1" in observations.collapse_note(ranges) and observations.collapse_note(ranges.iloc[[0, 2]]) == ""
 
 
 def test_sign_story_and_luck_by_start():
@@ -132,19 +133,19 @@ def test_sign_story_and_luck_by_start():
         "final: a negative output weight": [True, True, False, False],
         "accuracy": [1.0, 0.99, 0.15, 0.16],
     })
-    assert report.sign_story(signs).startswith("Every run that learned to add")
-    counts, negative, positive = report.luck_by_start(signs)
+    assert observations.sign_story(signs).startswith("Every run that learned to add")
+    counts, negative, positive = observations.luck_by_start(signs)
     assert (negative, positive) == (1.0, 0.0) and counts.loc["All", "All"] == 4
     signs.loc[3, "final: a negative output weight"] = True
-    assert report.sign_story(signs).startswith("2 of 2 runs")
+    assert observations.sign_story(signs).startswith("2 of 2 runs")
 
 
 def test_output_weight_signs_and_saturation_tables():
     grid = addition.train_grid((1, 4), 16, 0, epochs=4, n_train=320, n_eval=100, progress=False)
-    signs = report.output_weight_signs(grid.models, grid.table, 4, 16)
+    signs = observations.output_weight_signs(grid.models, grid.table, 4, 16)
     assert signs.loc[0, "epochs"] == grid.table.epochs.iloc[1]
     pairs, sums = addition.make_pairs(200, 16, 9)
-    table = report.saturation_table(grid.models, grid.table, 16, 0, pairs, sums, steps_per_epoch=8,
+    table = observations.saturation_table(grid.models, grid.table, 16, 0, pairs, sums, steps_per_epoch=8,
                                     learning_rate=0.001)
     assert list(table.index) == [1, 4]
     assert (table["units always on"] + table["units always off"] <= table.index).all()

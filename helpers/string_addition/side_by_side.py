@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from helpers import long_addition, seq2seq
+from helpers.string_addition import long_addition, seq2seq
 
 
 def parse(question: str) -> tuple[str, str]:

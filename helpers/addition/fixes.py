@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from helpers.addition import EVAL_SEED, MAX_BITS, RunSettings, glorot_limit, evaluate, make_pairs
+from helpers.addition.networks import EVAL_SEED, MAX_BITS, RunSettings, glorot_limit, evaluate, make_pairs
 from helpers.checks import check_choice, check_float, check_int, check_int_tuple
 from helpers.stacked import ACTIVATIONS
 
@@ -292,7 +292,7 @@ def hidden_outputs64(model: Any, x: object) -> np.ndarray:
 
     Works for ``build_model`` models and for the original ``helpers.addition.build_mlp``.
     """
-    from helpers.addition import check_pairs
+    from helpers.addition.networks import check_pairs
 
     x = check_pairs(x).astype(np.float64)
     layers = _layers(model)
@@ -311,7 +311,7 @@ def predict64(model: Any, x: object) -> np.ndarray:
     """The model's sums for ``x`` with its float32 weights but float64 arithmetic."""
     layers = _layers(model)
     if "hidden" not in layers:  # a single linear unit
-        from helpers.addition import check_pairs
+        from helpers.addition.networks import check_pairs
 
         features = check_pairs(x).astype(np.float64)
         if "scale_in" in layers:
@@ -379,7 +379,7 @@ def sigmoid_push(bits: int = 16, seeds: object = (0,), widths: object = (16, 64)
     output weight, and the float32 rounding noise, i.e. the spread of
     float32 - float64 predictions).
     """
-    from helpers.addition import predict_sums
+    from helpers.addition.networks import predict_sums
 
     bits = check_int("bits", bits, 1, MAX_BITS)
     seeds = check_int_tuple("seeds", seeds, 0)

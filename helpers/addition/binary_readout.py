@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from helpers.addition import grid_pairs
+from helpers.addition.networks import grid_pairs
 from helpers.checks import check_float, check_int
 
 

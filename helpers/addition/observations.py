@@ -124,7 +124,7 @@ def output_weight_signs(models: dict, table: pd.DataFrame, hidden_units: int, bi
     output weight can make that sum (nearly) zero, and with all output weights positive the
     prediction can only range over a factor of two: from half their sum to their sum.
     """
-    from helpers.addition import initial_weights
+    from helpers.addition.networks import initial_weights
 
     rows = []
     subset = table[(table.hidden_units == hidden_units) & (table.bits == bits)].sort_values("seed")
@@ -206,7 +206,7 @@ def luck_by_start(signs: pd.DataFrame) -> tuple[pd.DataFrame, float, float]:
 
 def prediction_ranges(models: dict, bits: int, hidden_units: int, seeds) -> pd.DataFrame:
     """Lowest and highest prediction over every pair of the training range, per seed."""
-    from helpers.addition import grid_pairs, predict_sums
+    from helpers.addition.networks import grid_pairs, predict_sums
 
     _, pairs = grid_pairs(bits)
     rows = []
@@ -234,7 +234,7 @@ def saturation_table(models: dict, table: pd.DataFrame, bits: int, seed: int, pa
     ``Adam's reach`` is how far one weight can move in the epochs trained: Adam moves each
     weight by about the learning rate per step, at most.
     """
-    from helpers.addition import hidden_outputs, predict_sums
+    from helpers.addition.networks import hidden_outputs, predict_sums
 
     rows = []
     for h in sorted(table.hidden_units.unique()):

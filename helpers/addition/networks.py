@@ -1,4 +1,4 @@
-"""Chapter 1 and 2: small multilayer perceptrons that learn to add two integers.
+"""The 2 + 2 networks themselves: data, models, training and scoring (chapters 1 and 2).
 
 The original experiment (see ``book/references.md``): two inputs, one hidden layer of
 sigmoid units without bias, one linear output without bias, Adam, mean squared error,
@@ -415,17 +415,3 @@ def _train_stacked(specs, data, config: TrainSettings, progress: bool):
         weights[spec] = layers if config.use_bias else [layers[0], layers[2]]
         histories[spec] = {key: result.histories[i][key] for key in ("loss", "val_loss")}
     return weights, histories
-
-
-# --------------------------------------------------------------------------- chapter 2
-
-def train_best(bits: int, seed: int = 0, activation: str = "relu") -> Any:
-    """Chapter 2's best network with a hidden layer of ``activation`` for sums below ``2**bits``.
-
-    The model takes raw integer pairs of shape ``(n, 2)`` and returns sums of shape
-    ``(n, 1)``, so ``evaluate`` scores it exactly like the original networks. The recipe
-    (scaling, biases, schedule) lives in ``helpers.improved``.
-    """
-    from helpers.improved import train_best as _train_best
-
-    return _train_best(bits, seed=seed, activation=activation)

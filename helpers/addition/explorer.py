@@ -14,7 +14,7 @@ from typing import Any
 import matplotlib.pyplot as plt
 import numpy as np
 
-from helpers.addition import error_surface, train_grid
+from helpers.addition.networks import error_surface, train_grid
 
 
 def explorer_figure(model: Any, history: dict[str, list[float]], bits: int, hidden_units: int,

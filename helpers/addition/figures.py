@@ -12,7 +12,7 @@ from typing import Any
 import matplotlib.pyplot as plt
 import numpy as np
 
-from helpers.addition import error_surface, grid_pairs, predict_sums
+from helpers.addition.networks import error_surface, grid_pairs, predict_sums
 
 #: One colour per hidden-layer width, shared by every figure of a chapter.
 WIDTH_COLOURS = {1: "#4c72b0", 2: "#dd8452", 4: "#55a868", 8: "#c44e52", 16: "#8172b3",

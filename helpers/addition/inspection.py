@@ -19,7 +19,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from helpers.addition import MAX_BITS, check_pairs, grid_pairs, predict_sums
+from helpers.addition.networks import MAX_BITS, check_pairs, grid_pairs, predict_sums
 from helpers.checks import check_float, check_int, check_int_tuple
 
 
@@ -284,7 +284,7 @@ def hidden_grid(model: Any, bits: int, max_points: int = 64) -> tuple[np.ndarray
 
     ``outputs[k, i, j]`` is unit ``k``'s output for ``a = values[j]``, ``b = values[i]``.
     """
-    from helpers.improved import hidden_outputs64
+    from helpers.addition.fixes import hidden_outputs64
 
     values, pairs = grid_pairs(bits, max_points)
     outputs = hidden_outputs64(model, pairs)
@@ -371,7 +371,7 @@ def extrapolation(models: dict[tuple[str, int], Any], factors: Sequence[float] =
     ``2**bits``, the usual evaluation) and one per factor (sums from ``2**bits`` up to
     ``factor * 2**bits``).
     """
-    from helpers.addition import evaluate
+    from helpers.addition.networks import evaluate
 
     rows = []
     for (label, bits), model in models.items():

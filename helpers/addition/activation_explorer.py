@@ -17,7 +17,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from helpers.checks import check_int
-from helpers.inspection import diagram_values, forward_steps
+from helpers.addition.inspection import diagram_values, forward_steps
 
 INPUT_COLOUR, POSITIVE, NEGATIVE = "#1f4e79", "#c44e52", "#4c72b0"
 
@@ -115,8 +115,8 @@ def activation_explorer_figure(model: Any, bits: int = 4, pairs: Any = None, sta
 
 def explorer_png(model: Any, a: int, b: int, label: str = "") -> dict[str, Any]:
     """The matplotlib diagram of ``a + b`` through ``model`` as a PNG display output."""
-    from helpers.explorer import png_output
-    from helpers.inspection import network_diagram
+    from helpers.addition.explorer import png_output
+    from helpers.addition.inspection import network_diagram
 
     _, values = diagram_values(model, a, b)
     units = values[1].shape[0]

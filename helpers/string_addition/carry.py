@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from helpers.checks import check_int
-from helpers.long_addition import (digits_lsb_first, encode, exact_sum, random_digits, sum_digits, to_strings)
+from helpers.string_addition.long_addition import (digits_lsb_first, encode, exact_sum, random_digits, sum_digits, to_strings)
 
 
 @dataclass

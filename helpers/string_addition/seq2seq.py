@@ -1,0 +1,546 @@
+"""Chapter 3: the sequence-to-sequence LSTM that adds numbers written as strings.
+
+This reproduces the Keras example "Sequence to sequence learning for performing number
+addition" (Smerity and others; see ``book/references.md``): a question such as ``"535+61"``
+is padded with spaces to ``DIGITS + 1 + DIGITS`` characters, optionally reversed, one-hot
+encoded over the 12 characters ``0-9``, ``+`` and space, and read by an LSTM encoder. Its
+last state is repeated ``DIGITS + 1`` times and decoded by a second LSTM into one character
+per step: the answer ``"596 "``, padded to ``DIGITS + 1``.
+
+Two named configurations of the *same* network:
+
+* ``ORIGINAL``: the example's settings (batch 32, Adam at its default learning rate of
+  0.001, no compilation with XLA, 30 epochs).
+* the book's settings, the defaults of ``train_adder`` (``Seq2SeqSettings``): batches of
+  256, a learning rate that warms up to 0.01 and decays to zero along a cosine over 15
+  epochs, gradient clipping, eight batches per compiled call (``steps_per_execution``: the
+  same arithmetic with fewer round trips through Python), and stopping as soon as the
+  held-out exact-match accuracy reaches a target. XLA compilation (``jit_compile=True``) is
+  available but off: on the 2-core machine it cost more to compile than it saved.
+
+``EXAMPLE_SIZES`` holds the example's numbers of questions for 2 to 5 digits.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import time
+from dataclasses import asdict, dataclass, fields, replace
+from typing import Any
+
+import numpy as np
+
+from helpers.checks import check_choice, check_float, check_int
+
+#: The 12 characters the network reads and writes; index = position in this string.
+CHARS = "0123456789+ "
+CHAR_INDEX = {char: index for index, char in enumerate(CHARS)}
+#: Largest operand length the chapter supports (the example went up to 5).
+MAX_DIGITS = 9
+#: Numbers of questions the Keras example used for 2, 3, 4 and 5 digits.
+EXAMPLE_SIZES = {2: 5_000, 3: 50_000, 4: 400_000, 5: 550_000}
+#: What the example's docstring reports (per-character accuracy, reversed input).
+EXAMPLE_REPORTED = {
+    2: "99% train/test accuracy in 55 epochs (5k questions)",
+    3: "99% train/test accuracy in 100 epochs (50k questions)",
+    4: "99% train/test accuracy in 20 epochs (400k questions)",
+    5: "99% train/test accuracy in 30 epochs (550k questions)",
+}
+_QUESTION = re.compile(r"^(\d+)\+(\d+)$")
+
+
+# --------------------------------------------------------------------------- data
+
+def question_length(digits: int) -> int:
+    """Characters in a padded question: ``digits + 1 + digits`` (7 for 3 digits)."""
+    return 2 * check_int("digits", digits, 1, MAX_DIGITS) + 1
+
+
+def answer_length(digits: int) -> int:
+    """Characters in a padded answer: ``digits + 1`` (4 for 3 digits)."""
+    return check_int("digits", digits, 1, MAX_DIGITS) + 1
+
+
+def distinct_pairs(digits: int) -> int:
+    """How many questions exist when ``a+b`` and ``b+a`` count once: ``m (m + 1) / 2``, ``m = 10**digits``."""
+    m = 10 ** check_int("digits", digits, 1, MAX_DIGITS)
+    return m * (m + 1) // 2
+
+
+@dataclass
+class Questions:
+    """Addition questions as text and as the one-hot arrays the network sees.
+
+    Attributes:
+        questions: e.g. ``"535+61"`` (unpadded, never reversed: what a reader types).
+        answers: e.g. ``"596"`` (unpadded).
+        x: float32 ``(n, 2 * digits + 1, 12)``, padded and, if ``reverse``, reversed.
+        y: float32 ``(n, digits + 1, 12)``, the padded answers.
+        digits: the largest operand length.
+        reverse: whether the questions were reversed in ``x``.
+    """
+
+    questions: list[str]
+    answers: list[str]
+    x: np.ndarray
+    y: np.ndarray
+    digits: int
+    reverse: bool
+
+    def __len__(self) -> int:
+        return len(self.questions)
+
+    def subset(self, index: slice | np.ndarray) -> "Questions":
+        """The questions at ``index`` (a slice or an integer array)."""
+        picks = np.arange(len(self))[index]
+        return Questions([self.questions[i] for i in picks], [self.answers[i] for i in picks],
+                         self.x[picks], self.y[picks], self.digits, self.reverse)
+
+
+def _random_operands(rng: np.random.Generator, count: int, digits: int) -> np.ndarray:
+    """Numbers drawn as the example draws them: a length uniform in ``1..digits``, then
+    that many uniform digits (so ``"007"`` gives 7 and short numbers are common)."""
+    lengths = rng.integers(1, digits + 1, size=count)
+    raw = rng.integers(0, 10, size=(count, digits))
+    powers = 10 ** np.arange(digits, dtype=np.int64)
+    keep = np.arange(digits)[None, :] < lengths[:, None]
+    return (raw * powers[None, :] * keep).sum(axis=1)
+
+
+def make_questions(n: int, digits: int, reverse: bool = True, seed: int = 0,
+                   operand_digits: int | None = None) -> Questions:
+    """Draw ``n`` distinct addition questions with operands of 1 to ``digits`` digits.
+
+    As in the Keras example, each operand gets a random length then random digits, a
+    question is kept only if neither ``a+b`` nor ``b+a`` was drawn before, and the
+    questions are shuffled at the end.
+
+    Args:
+        n: number of questions; at most ``distinct_pairs(digits)``.
+        digits: the largest operand length the encoding has room for (1 to ``MAX_DIGITS``).
+        reverse: reverse the padded question string, as the example does by default.
+        seed: fixes every question.
+        operand_digits: draw operands of at most this many digits (default ``digits``),
+            still padded for ``digits``: a model with room for long numbers that only
+            ever saw short ones.
+    """
+    n = check_int("n", n, 1)
+    digits = check_int("digits", digits, 1, MAX_DIGITS)
+    reverse = _check_bool("reverse", reverse)
+    seed = check_int("seed", seed, 0)
+    drawn = digits if operand_digits is None else check_int("operand_digits", operand_digits, 1, digits)
+    if n > distinct_pairs(drawn):
+        raise ValueError(f"n must be at most {distinct_pairs(drawn)} for operands of up to {drawn} digits "
+                         f"(that many distinct questions exist), got {n}")
+    rng = np.random.default_rng(seed)
+    seen: set[tuple[int, int]] = set()
+    pairs: list[tuple[int, int]] = []
+    while len(pairs) < n:
+        draw = max(1024, 2 * (n - len(pairs)))
+        a, b = _random_operands(rng, draw, drawn), _random_operands(rng, draw, drawn)
+        for x, y in zip(a.tolist(), b.tolist()):
+            key = (x, y) if x <= y else (y, x)
+            if key in seen:
+                continue
+            seen.add(key)
+            pairs.append((x, y))
+            if len(pairs) == n:
+                break
+    # Shuffle, as the example does: questions drawn late are biased toward the rarer pairs
+    # (the common ones were already seen), and the last 10% become the held-out set.
+    pairs = [pairs[i] for i in rng.permutation(len(pairs))]
+    questions = [f"{a}+{b}" for a, b in pairs]
+    answers = [str(a + b) for a, b in pairs]
+    return Questions(questions, answers, encode_questions(questions, digits, reverse),
+                     _one_hot([answer.ljust(digits + 1) for answer in answers]), digits, reverse)
+
+
+def _one_hot(padded: list[str]) -> np.ndarray:
+    length = len(padded[0])
+    codes = np.array([[CHAR_INDEX[c] for c in text] for text in padded], dtype=np.int64).reshape(-1, length)
+    return np.eye(len(CHARS), dtype=np.float32)[codes]
+
+
+def check_question(question: object, digits: int) -> tuple[int, int]:
+    """Return the two operands of ``"a+b"`` or raise ``ValueError`` saying what is wrong.
+
+    Allowed: two non-negative whole numbers of at most ``digits`` digits (leading zeros are
+    ignored) joined by one ``+``, with optional spaces around them.
+    """
+    if not isinstance(question, str):
+        raise ValueError(f"question must be a string such as '535+61', got {question!r} ({type(question).__name__})")
+    text = question.replace(" ", "")
+    match = _QUESTION.match(text)
+    if match is None:
+        if text == "":
+            problem = "it is empty"
+        elif text.count("+") != 1:
+            problem = f"it has {text.count('+')} '+' signs (exactly one is allowed)"
+        elif "-" in text:
+            problem = "negative numbers are not allowed"
+        else:
+            bad = sorted(set(re.sub(r"[0-9+]", "", text)))
+            problem = f"it contains {''.join(bad)!r} (allowed: digits 0-9 and one '+')" if bad else \
+                "an operand is missing"
+        raise ValueError(f"question {question!r} is not of the form 'a+b' with non-negative whole numbers: {problem}")
+    a, b = int(match.group(1)), int(match.group(2))
+    for name, value in (("first", a), ("second", b)):
+        if len(str(value)) > digits:
+            raise ValueError(f"question {question!r}: the {name} operand has {len(str(value))} digits; "
+                             f"this model supports at most {digits}")
+    return a, b
+
+
+def encode_questions(questions: list[str], digits: int, reverse: bool = True) -> np.ndarray:
+    """One-hot encode questions such as ``"535+61"`` for a model trained on ``digits`` digits."""
+    digits = check_int("digits", digits, 1, MAX_DIGITS)
+    reverse = _check_bool("reverse", reverse)
+    if isinstance(questions, str) or not isinstance(questions, (list, tuple)) or not questions:
+        raise ValueError(f"questions must be a non-empty list of strings such as ['535+61'], got {questions!r}")
+    padded = []
+    for question in questions:
+        a, b = check_question(question, digits)
+        text = f"{a}+{b}".ljust(question_length(digits))
+        padded.append(text[::-1] if reverse else text)
+    return _one_hot(padded)
+
+
+def decode(probabilities: np.ndarray) -> list[str]:
+    """Turn ``(n, steps, 12)`` outputs (or one-hot answers) into strings, padding stripped."""
+    indices = np.asarray(probabilities).argmax(axis=-1)
+    return ["".join(CHARS[i] for i in row).strip() for row in indices]
+
+
+# --------------------------------------------------------------------------- model
+
+def build_adder(digits: int, hidden_units: int = 128) -> Any:
+    """The example's network for operands of up to ``digits`` digits.
+
+    ``LSTM(hidden_units)`` encoder -> ``RepeatVector(digits + 1)`` ->
+    ``LSTM(hidden_units, return_sequences=True)`` -> ``Dense(12, softmax)`` at each step.
+    """
+    import keras
+
+    digits = check_int("digits", digits, 1, MAX_DIGITS)
+    hidden_units = check_int("hidden_units", hidden_units, 1)
+    return keras.Sequential(
+        [
+            keras.Input(shape=(question_length(digits), len(CHARS)), name="question"),
+            keras.layers.LSTM(hidden_units, name="encoder"),
+            keras.layers.RepeatVector(answer_length(digits), name="repeat"),
+            keras.layers.LSTM(hidden_units, return_sequences=True, name="decoder"),
+            keras.layers.Dense(len(CHARS), activation="softmax", name="character"),
+        ],
+        name=f"seq2seq_adder_{digits}",
+    )
+
+
+def add(model: Any, questions: list[str], digits: int, reverse: bool = True) -> list[str]:
+    """The model's answers to ``questions``, e.g. ``add(model, ["535+61"], 3) == ["596"]``.
+
+    ``digits`` and ``reverse`` must be those the model was trained with.
+    """
+    return [answer for answer, _ in add_with_confidence(model, questions, digits, reverse)]
+
+
+def add_with_confidence(model: Any, questions: list[str], digits: int,
+                        reverse: bool = True) -> list[tuple[str, list[float]]]:
+    """Like ``add`` but each answer comes with the probability of each character written
+    (padding spaces included, so a confident blank counts too)."""
+    x = encode_questions(questions, digits, reverse)
+    if tuple(model.input_shape[1:]) != x.shape[1:]:
+        raise ValueError(f"digits={digits} does not match the model, which reads questions of shape "
+                         f"{tuple(model.input_shape[1:])}")
+    probabilities = predict(model, x)
+    answers = decode(probabilities)
+    confidence = probabilities.max(axis=-1)
+    return [(answer, [float(p) for p in row]) for answer, row in zip(answers, confidence)]
+
+
+def predict(model: Any, x: np.ndarray, batch_size: int = 4096) -> np.ndarray:
+    """Output probabilities ``(n, digits + 1, 12)`` for one-hot questions ``x``."""
+    outputs = [np.asarray(model(x[start:start + batch_size], training=False))
+               for start in range(0, len(x), batch_size)]
+    return np.concatenate(outputs)
+
+
+def exact_match(model: Any, data: Questions) -> float:
+    """Fraction of questions whose whole answer is right (every character, padding included)."""
+    guesses = predict(model, data.x).argmax(axis=-1)
+    return float(np.mean(np.all(guesses == data.y.argmax(axis=-1), axis=1)))
+
+
+def character_accuracy(model: Any, data: Questions) -> float:
+    """Fraction of answer characters that are right: what Keras calls ``accuracy`` here."""
+    guesses = predict(model, data.x).argmax(axis=-1)
+    return float(np.mean(guesses == data.y.argmax(axis=-1)))
+
+
+# --------------------------------------------------------------------------- training
+
+@dataclass(frozen=True)
+class Seq2SeqSettings:
+    """Every knob of ``train_adder``; the defaults are the book's fast configuration.
+
+    ``ORIGINAL`` below holds the Keras example's values.
+    """
+
+    n_questions: int | None = None      # None: the example's size for these digits (EXAMPLE_SIZES)
+    operand_digits: int | None = None   # train on operands of at most this many digits (None: digits)
+    validation_split: float = 0.1       # the last 10% are held out, as in the example
+    reverse: bool = True
+    hidden_units: int = 128
+    batch_size: int = 256
+    learning_rate: float = 0.01         # peak learning rate of Adam
+    schedule: str = "cosine"            # "cosine" (warm-up then decay to 0) or "constant"
+    warmup_epochs: float = 1.0          # linear warm-up (cosine schedule only)
+    clipnorm: float | None = 1.0        # gradient clipping, None for none
+    epochs: int = 15                    # the most epochs (the cosine schedule spans them)
+    target_exact: float | None = 0.995  # stop once held-out exact-match reaches it (None: never)
+    jit_compile: bool = False           # XLA (slower overall on 2 CPU cores: compilation costs more)
+    steps_per_execution: int = 8        # batches per compiled call: fewer Python round trips, same math
+    show: int = 10                      # held-out questions shown after each epoch
+    verbose: int = 2                    # 0 silent, 2 one compact line (plus examples) per epoch
+    max_seconds: float | None = None    # stop after this much training time (None: no limit)
+    stop_epoch: int | None = None       # stop after this epoch; the schedule still spans `epochs`
+
+    def checked(self, digits: int) -> "Seq2SeqSettings":
+        drawn = digits
+        if self.operand_digits is not None:
+            drawn = check_int("operand_digits", self.operand_digits, 1, digits)
+        if self.n_questions is not None:
+            check_int("n_questions", self.n_questions, 20, distinct_pairs(drawn))
+        check_float("validation_split", self.validation_split, 0.0, 0.5, inclusive_minimum=False)
+        _check_bool("reverse", self.reverse)
+        check_int("hidden_units", self.hidden_units, 1)
+        check_int("batch_size", self.batch_size, 1)
+        check_float("learning_rate", self.learning_rate, 0.0, inclusive_minimum=False)
+        check_choice("schedule", self.schedule, ("cosine", "constant"))
+        check_float("warmup_epochs", self.warmup_epochs, 0.0)
+        if self.clipnorm is not None:
+            check_float("clipnorm", self.clipnorm, 0.0, inclusive_minimum=False)
+        check_int("epochs", self.epochs, 1)
+        if self.target_exact is not None:
+            check_float("target_exact", self.target_exact, 0.0, 1.0, inclusive_minimum=False)
+        _check_bool("jit_compile", self.jit_compile)
+        check_int("steps_per_execution", self.steps_per_execution, 1)
+        check_int("show", self.show, 0)
+        check_choice("verbose", self.verbose, (0, 1, 2))
+        if self.max_seconds is not None:
+            check_float("max_seconds", self.max_seconds, 0.0, inclusive_minimum=False)
+        if self.stop_epoch is not None:
+            check_int("stop_epoch", self.stop_epoch, 1, self.epochs)
+        return self
+
+
+#: The Keras example's settings, to pass as ``train_adder(3, **ORIGINAL)``.
+ORIGINAL = {"batch_size": 32, "learning_rate": 0.001, "schedule": "constant", "clipnorm": None,
+            "epochs": 30, "target_exact": None, "jit_compile": False, "steps_per_execution": 1}
+
+
+def split(data: Questions, validation_split: float) -> tuple[Questions, Questions]:
+    """The first part trains, the last ``validation_split`` is held out (as in the example)."""
+    n_train = len(data) - int(len(data) * validation_split)
+    return data.subset(slice(0, n_train)), data.subset(slice(n_train, None))
+
+
+def train_adder(digits: int = 3, seed: int = 0, **settings: Any) -> tuple[Any, Any]:
+    """Train the example's network on ``digits``-digit addition with the book's fast settings.
+
+    Any field of ``Seq2SeqSettings`` can be overridden; ``train_adder(3, **ORIGINAL)``
+    trains exactly as the Keras example does.
+
+    Returns:
+        ``(model, history)``: the trained Keras model and its ``keras.callbacks.History``.
+        ``history.history`` holds per epoch ``loss``, ``accuracy`` (per character),
+        ``val_loss``, ``val_accuracy``, ``val_exact`` (whole answers right, held out),
+        ``seconds`` (cumulative training time, evaluation excluded) and ``learning_rate``.
+        ``history.params`` adds ``digits``, ``seed``, ``settings`` and ``n_train``.
+    """
+    import keras
+
+    digits = check_int("digits", digits, 1, MAX_DIGITS)
+    seed = check_int("seed", seed, 0)
+    known = {f.name for f in fields(Seq2SeqSettings)}
+    unknown = set(settings) - known
+    if unknown:
+        raise ValueError(f"unknown setting(s) {sorted(unknown)}; allowed: {sorted(known)}")
+    config = replace(Seq2SeqSettings(), **settings).checked(digits)
+    n = config.n_questions if config.n_questions is not None else EXAMPLE_SIZES.get(digits, 50_000)
+    n = check_int("n_questions", n, 20, distinct_pairs(config.operand_digits or digits))
+
+    data = make_questions(n, digits, config.reverse, seed, config.operand_digits)
+    train, held_out = split(data, config.validation_split)
+
+    keras.utils.set_random_seed(seed)
+    model = build_adder(digits, config.hidden_units)
+    steps_per_epoch = math.ceil(len(train) / config.batch_size)
+    if config.schedule == "cosine":
+        warmup = int(round(config.warmup_epochs * steps_per_epoch))
+        decay = max(1, config.epochs * steps_per_epoch - warmup)
+        learning_rate: Any = keras.optimizers.schedules.CosineDecay(
+            0.0 if warmup else config.learning_rate, decay, alpha=0.0,
+            warmup_target=config.learning_rate if warmup else None, warmup_steps=warmup)
+    else:
+        learning_rate = config.learning_rate
+    optimizer = keras.optimizers.Adam(learning_rate=learning_rate, clipnorm=config.clipnorm)
+    model.compile(optimizer=optimizer, loss="categorical_crossentropy", metrics=["accuracy"],
+                  jit_compile=config.jit_compile, steps_per_execution=config.steps_per_execution)
+
+    monitor = ExactMatchMonitor(held_out, config, seed)
+    history = model.fit(train.x, train.y, batch_size=config.batch_size, epochs=config.epochs,
+                        validation_data=(held_out.x, held_out.y), callbacks=[monitor], verbose=0,
+                        shuffle=True)
+    for key, values in monitor.extra.items():
+        history.history[key] = values
+    history.params.update({"digits": digits, "seed": seed, "settings": asdict(config), "n_train": len(train),
+                           "n_held_out": len(held_out)})
+    return model, history
+
+
+def _callback_base() -> type:
+    import keras
+
+    return keras.callbacks.Callback
+
+
+class ExactMatchMonitor:
+    """Keras callback: held-out exact-match after each epoch, a compact report, early stop.
+
+    Built through ``__new__`` so that the Keras base class is only imported when used.
+    """
+
+    def __new__(cls, held_out: Questions, config: Seq2SeqSettings, seed: int):
+        base = _callback_base()
+
+        class _Monitor(base):
+            def __init__(self) -> None:
+                super().__init__()
+                self.extra: dict[str, list[float]] = {"val_exact": [], "seconds": [], "learning_rate": []}
+                self._rng = np.random.default_rng([seed, 1])
+                self._elapsed = 0.0
+                self._started = 0.0
+
+            def on_epoch_begin(self, epoch, logs=None):
+                self._started = time.perf_counter()
+
+            def on_epoch_end(self, epoch, logs=None):
+                # Keras' epoch includes its validation pass; our exact-match pass is excluded.
+                self._elapsed += time.perf_counter() - self._started
+                logs = logs or {}
+                probabilities = predict(self.model, held_out.x)
+                guesses = probabilities.argmax(axis=-1)
+                right = np.all(guesses == held_out.y.argmax(axis=-1), axis=1)
+                exact = float(right.mean())
+                optimizer = self.model.optimizer
+                rate = float(np.asarray(optimizer.learning_rate))
+                self.extra["val_exact"].append(exact)
+                self.extra["seconds"].append(self._elapsed)
+                self.extra["learning_rate"].append(rate)
+                if config.verbose:
+                    line = (f"epoch {epoch + 1:>3}/{config.epochs}  {self._elapsed:6.1f}s  "
+                            f"loss {logs.get('loss', float('nan')):.4f}  char acc {logs.get('accuracy', float('nan')):.4f}  "
+                            f"held-out: char acc {logs.get('val_accuracy', float('nan')):.4f}  exact {exact:.2%}")
+                    print(line, flush=True)
+                    if config.show:
+                        picks = self._rng.choice(len(held_out), size=min(config.show, len(held_out)), replace=False)
+                        texts = decode(probabilities[picks])
+                        shown = [f"{held_out.questions[i]}={guess or '?'}{'✓' if right[i] else '✗(' + held_out.answers[i] + ')'}"
+                                 for i, guess in zip(picks, texts)]
+                        print("    " + "  ".join(shown), flush=True)
+                stop = config.target_exact is not None and exact >= config.target_exact
+                if config.max_seconds is not None and self._elapsed >= config.max_seconds:
+                    stop = True
+                if config.stop_epoch is not None and epoch + 1 >= config.stop_epoch:
+                    stop = True
+                if stop:
+                    self.model.stop_training = True
+
+        return _Monitor()
+
+
+def epochs_to(history: Any, target: float = 0.99) -> tuple[int | None, float | None]:
+    """The first epoch (1-based) whose held-out exact-match reached ``target``, and the
+    training seconds it took; ``(None, None)`` if it never did."""
+    for epoch, (exact, seconds) in enumerate(zip(history.history["val_exact"], history.history["seconds"]), 1):
+        if exact >= target:
+            return epoch, seconds
+    return None, None
+
+
+def _check_bool(name: str, value: object) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"{name} must be True or False, got {value!r}")
+    return bool(value)
+
+
+# --------------------------------------------------------------------------- chapter tables
+
+def questions_of_length(n: int, length: int, seed: int = 0) -> tuple[list[str], list[str]]:
+    """``n`` random questions whose two operands both have exactly ``length`` digits, and their answers."""
+    n = check_int("n", n, 1)
+    length = check_int("length", length, 1, MAX_DIGITS)
+    rng = np.random.default_rng([check_int("seed", seed, 0), length])
+    low = 10 ** (length - 1) if length > 1 else 0
+    a = rng.integers(low, 10 ** length, size=n)
+    b = rng.integers(low, 10 ** length, size=n)
+    return [f"{x}+{y}" for x, y in zip(a.tolist(), b.tolist())], [str(x + y) for x, y in zip(a.tolist(), b.tolist())]
+
+
+def exact_by_length(model: Any, digits: int, lengths: list[int], n: int = 500, reverse: bool = True,
+                    seed: int = 0) -> dict[int, float]:
+    """Exact-match accuracy on questions whose operands have exactly each of ``lengths`` digits."""
+    scores = {}
+    for length in lengths:
+        questions, answers = questions_of_length(n, length, seed)
+        guesses = add(model, questions, digits, reverse)
+        scores[int(length)] = float(np.mean([g == a for g, a in zip(guesses, answers)]))
+    return scores
+
+
+#: Named sets of runs for the results table, ``{digits: settings for train_adder}``.
+#: "book": the fast configuration with sizes that fit the chapter's 10-minute budget.
+#: "example_sizes": the fast configuration on the example's numbers of questions.
+#: "original": the example's sizes *and* settings (batch 32, 30 epochs): hours on 2 cores.
+TABLE_PRESETS: dict[str, dict[int, dict[str, Any]]] = {
+    "book": {2: {"n_questions": 5_000, "epochs": 60}, 3: {"n_questions": 50_000},
+             4: {"n_questions": 60_000, "epochs": 8}, 5: {"n_questions": 60_000, "epochs": 8}},
+    "example_sizes": {d: {"n_questions": n} for d, n in EXAMPLE_SIZES.items()},
+    "original": {d: {"n_questions": n, **ORIGINAL} for d, n in EXAMPLE_SIZES.items()},
+}
+
+
+def table_row(history: Any) -> dict[str, Any]:
+    """One row of the results table from a ``train_adder`` history."""
+    reached, _ = epochs_to(history, 0.99)
+    values = history.history
+    return {"digits": history.params["digits"], "questions": history.params["n_train"] + history.params["n_held_out"],
+            "batch": history.params["settings"]["batch_size"], "epochs": len(values["val_exact"]),
+            "seconds": round(values["seconds"][-1], 1), "char_accuracy": values["val_accuracy"][-1],
+            "exact_match": values["val_exact"][-1], "epoch_99_exact": reached}
+
+
+def results_table(runs: dict[int, dict[str, Any]], seed: int = 0, done: dict[int, Any] | None = None,
+                  **common: Any) -> tuple[Any, dict[int, Any]]:
+    """Train one adder per entry of ``runs`` (``{digits: settings}``) and tabulate them.
+
+    Args:
+        runs: settings per number of digits, e.g. ``TABLE_PRESETS["book"]``.
+        seed: the seed of every run.
+        done: histories of runs already trained, by digits (not trained again).
+        **common: settings added to every run (e.g. ``verbose=0``).
+
+    Returns:
+        A pandas DataFrame (one row per digits: questions, batch size, epochs, seconds,
+        held-out per-character accuracy, held-out exact-match, first epoch at 99%
+        exact-match) and the histories by digits.
+    """
+    import pandas as pd
+
+    histories = dict(done or {})
+    for digits, settings in runs.items():
+        if digits not in histories:
+            _, histories[digits] = train_adder(digits, seed=seed, **{**settings, **common})
+    rows = [table_row(histories[digits]) for digits in sorted(histories)]
+    return pd.DataFrame(rows), histories
