@@ -40,6 +40,12 @@ NPM_PACKAGES = [
      "mathjax/", "package/es5/", ["package/es5/tex-mml-chtml.js", "package/es5/output/chtml/*",
                                   "package/es5/input/tex/extensions/*", "package/es5/ui/*", "package/es5/a11y/*",
                                   "package/es5/sre/*"]),
+    # ONNX Runtime Web for the models that run in the reader's browser (chapters 4 and 5), wasm
+    # backend only: the ES-module entry point (an ES module, so require.js on widget pages can't
+    # capture it as an AMD module), the wasm glue it imports and the 14 MB wasm binary.
+    ("onnxruntime-web", "1.30.0", "d2228df7e4616bc3348bf504ee888f3bec43789a273f0a63f3e68d203ce3bf71",
+     "onnxruntime/", "package/dist/", ["package/dist/ort.wasm.min.mjs", "package/dist/ort-wasm-simd-threaded.mjs",
+                                       "package/dist/ort-wasm-simd-threaded.wasm"]),
 ]
 
 
