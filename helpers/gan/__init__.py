@@ -1,0 +1,23 @@
+"""Chapter 5: drawing ellipses and cartoon faces with a GAN, the post "Generating cartoon avatars with GANs".
+
+Modules, one per concern:
+
+- ``helpers.gan.ellipses``: the three seeded ellipse data sets of the post's story, with labels.
+- ``helpers.gan.faces``: cartoon faces: DiceBear "personas" rendered offline with Node, and a
+  Cartoon Set folder reader, with each face's attributes.
+- ``helpers.gan.models``: the post's DCGAN (``"original"``), the book's narrower one, the
+  packed discriminator (the fix for mode collapse) and the conditional networks.
+- ``helpers.gan.training``: ``train_gan`` (16 fixed samples and scores per epoch, checkpoints
+  and resume) and its result, ``GanRun``.
+- ``helpers.gan.metrics``: mode collapse measured: ellipses read back from image moments,
+  coverage of modes, attribute classifiers and a kernel distance for faces.
+- ``helpers.gan.figures``: the per-epoch samples as a plotly animation for the static page,
+  and the score curves.
+"""
+
+from helpers.gan.ellipses import draw_ellipses
+from helpers.gan.faces import load_faces
+from helpers.gan.models import CONFIGS, build_dcgan
+from helpers.gan.training import GanRun, train_gan
+
+__all__ = ["CONFIGS", "GanRun", "build_dcgan", "draw_ellipses", "load_faces", "train_gan"]

@@ -1,0 +1,127 @@
+"""The post's DCGAN ("original"), the book's narrower one, the packed fix and the conditional generator.
+
+The original follows the TensorFlow DCGAN tutorial at 64 px: the generator lifts 100-d
+noise with ``Dense(4*4*1024)`` and doubles the image with 5x5 ``Conv2DTranspose`` layers of
+512, 256 and 128 channels (batch norm, LeakyReLU 0.2, no biases, N(0, 0.02) weights) and a
+final tanh layer to 3 channels (about 18.9M weights); the discriminator is three 5x5 stride-2
+convolutions of 64, 128 and 256 channels with LeakyReLU 0.2 and dropout 0.3 and one logit
+(about 1.05M weights at 64 px). The book's configuration has the same shape with 4x4 kernels,
+a generator of 128-64-32 channels and a discriminator of 32-64-128 at 32 px.
+
+For another image size the generator keeps its last width and adds or drops doubling layers
+(each one twice as wide as the next), so ``size`` only changes how many times it doubles.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import keras
+from keras import layers
+
+from helpers.checks import check_choice, check_int
+from helpers.gan.ellipses import check_image_size
+
+NOISE_DIM = 100
+
+
+@dataclass(frozen=True)
+class DcganConfig:
+    """Every setting of one DCGAN: networks, loss and optimiser (see the module docstring)."""
+
+    name: str
+    generator_last_width: int        # channels of the last hidden Conv2DTranspose
+    discriminator_widths: tuple[int, ...]
+    kernel: int
+    noise_dim: int = NOISE_DIM
+    dropout: float = 0.3
+    leaky_slope: float = 0.2
+    real_target: float = 0.9         # one-sided label smoothing
+    learning_rate: float = 2e-4
+    beta_1: float = 0.5
+    batch_size: int = 128
+    pack: int = 1                    # PacGAN: the discriminator judges `pack` images at once
+    size: int = 32                   # the image size the configuration was designed for
+
+    def generator_widths(self, size: int) -> tuple[int, ...]:
+        """Channels of the dense start and each hidden doubling layer for ``size`` px images."""
+        doublings = size.bit_length() - 1 - 2  # 4 px -> size px
+        return tuple(self.generator_last_width * 2 ** k for k in range(doublings - 1, -1, -1))
+
+
+CONFIGS: dict[str, DcganConfig] = {
+    "original": DcganConfig("original", generator_last_width=128, discriminator_widths=(64, 128, 256), kernel=5,
+                            size=64),
+    "book": DcganConfig("book", generator_last_width=32, discriminator_widths=(32, 64, 128), kernel=4, size=32),
+}
+#: The fix for mode collapse: the book's networks with a discriminator that sees pairs (PacGAN2).
+CONFIGS["book_packed"] = replace(CONFIGS["book"], name="book_packed", pack=2)
+
+
+def get_config(config: str | DcganConfig) -> DcganConfig:
+    """A configuration by name (``"original"``, ``"book"``, ``"book_packed"``) or as given."""
+    if isinstance(config, DcganConfig):
+        return config
+    return CONFIGS[check_choice("config", config, tuple(CONFIGS))]
+
+
+def _init() -> keras.initializers.Initializer:
+    return keras.initializers.RandomNormal(0.0, 0.02)
+
+
+def build_generator(size: int = 32, config: str | DcganConfig = "book", condition_dim: int = 0,
+                    name: str = "generator") -> keras.Model:
+    """The generator: noise (and, if ``condition_dim``, one-hot attributes) -> image in [-1, 1]."""
+    size = check_image_size(size)
+    config = get_config(config)
+    condition_dim = check_int("condition_dim", condition_dim, minimum=0)
+    widths = config.generator_widths(size)
+    noise = keras.Input((config.noise_dim,), name="noise")
+    inputs = [noise]
+    x = noise
+    if condition_dim:
+        condition = keras.Input((condition_dim,), name="attributes")
+        inputs.append(condition)
+        x = layers.Concatenate()([noise, condition])
+    x = layers.Dense(4 * 4 * widths[0], use_bias=False, kernel_initializer=_init())(x)
+    x = layers.BatchNormalization()(x)
+    x = layers.LeakyReLU(config.leaky_slope)(x)
+    x = layers.Reshape((4, 4, widths[0]))(x)
+    for width in widths[1:]:
+        x = layers.Conv2DTranspose(width, config.kernel, strides=2, padding="same", use_bias=False,
+                                   kernel_initializer=_init())(x)
+        x = layers.BatchNormalization()(x)
+        x = layers.LeakyReLU(config.leaky_slope)(x)
+    image = layers.Conv2DTranspose(3, config.kernel, strides=2, padding="same", activation="tanh",
+                                   kernel_initializer=_init(), name="image")(x)
+    return keras.Model(inputs if condition_dim else noise, image, name=name)
+
+
+def build_discriminator(size: int = 32, config: str | DcganConfig = "book", class_counts: tuple[int, ...] = (),
+                        name: str = "discriminator") -> keras.Model:
+    """The discriminator: image (``pack`` images stacked on channels) -> real/fake logit.
+
+    With ``class_counts`` (one entry per attribute) it also predicts each attribute from the
+    image (the auxiliary classifier of an AC-GAN), one block of logits per attribute.
+    """
+    size = check_image_size(size)
+    config = get_config(config)
+    image = keras.Input((size, size, 3 * config.pack), name="image")
+    x = image
+    for index, width in enumerate(config.discriminator_widths):
+        x = layers.Conv2D(width, config.kernel, strides=2, padding="same", kernel_initializer=_init())(x)
+        if index > 0:
+            x = layers.BatchNormalization()(x)
+        x = layers.LeakyReLU(config.leaky_slope)(x)
+        x = layers.Dropout(config.dropout)(x)
+    features = layers.Flatten()(x)
+    logit = layers.Dense(1, name="real_logit")(features)
+    if not class_counts:
+        return keras.Model(image, logit, name=name)
+    classes = layers.Dense(int(sum(class_counts)), name="attribute_logits")(features)
+    return keras.Model(image, [logit, classes], name=name)
+
+
+def build_dcgan(size: int = 32, config: str | DcganConfig = "book") -> tuple[keras.Model, keras.Model]:
+    """``(generator, discriminator)`` for ``size`` px images with a named configuration."""
+    return build_generator(size, config), build_discriminator(size, config)

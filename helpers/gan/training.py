@@ -1,0 +1,333 @@
+"""Training a GAN the post's way: 16 fixed noise vectors drawn after every epoch, scores per epoch.
+
+``train_gan`` runs the TensorFlow-tutorial training step (both networks updated on every
+batch; binary cross-entropy on logits with real targets 0.9; Adam 2e-4, beta_1 0.5) and
+returns a ``GanRun`` with:
+
+* ``snapshots``: the 16 fixed samples, shape ``(epochs + 1, 16, size, size, 3)`` (index 0
+  is the untrained generator), what the post drew as a 4x4 grid after every epoch;
+* ``metrics``: one dict of scores per epoch (``scorer`` applied to ``n_score`` samples
+  from fixed noise), and ``reference``: the same scores for real images;
+* ``losses`` and ``seconds`` per epoch.
+
+Everything random comes from ``seed``: the weights (``keras.utils.set_random_seed``), the
+shuffling and the noise (numpy Generators seeded with ``(seed, epoch)``), so a run resumed
+from its checkpoint continues exactly as if it had never stopped. With ``checkpoint_dir``
+the whole state (weights, optimiser moments, dropout seeds, snapshots, scores) is written
+after every epoch, and a new call with the same folder resumes from the last one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from helpers.checks import check_int
+from helpers.gan.ellipses import check_image_size
+from helpers.gan.models import DcganConfig, build_discriminator, build_generator, get_config
+
+N_FIXED = 16
+
+Scorer = Callable[..., dict]
+
+
+@dataclass
+class GanRun:
+    """What one training run produced (see the module docstring)."""
+
+    config: DcganConfig
+    size: int
+    seed: int
+    snapshots: np.ndarray
+    metrics: list[dict]
+    reference: dict
+    losses: dict[str, list[float]]
+    seconds: list[float]
+    generator: keras.Model
+    discriminator: keras.Model
+    fixed_noise: np.ndarray
+    conditional_on: dict[str, int] = field(default_factory=dict)
+    fixed_conditions: dict[str, np.ndarray] = field(default_factory=dict)
+
+    @property
+    def epochs(self) -> int:
+        """Epochs trained (snapshots has one more entry: the untrained generator)."""
+        return len(self.snapshots) - 1
+
+    def metrics_table(self):
+        """The per-epoch scores as a pandas DataFrame indexed by epoch (0 = untrained)."""
+        import pandas as pd
+
+        return pd.DataFrame(self.metrics).rename_axis("epoch")
+
+    def generate(self, n: int, seed: int = 0, conditions: dict[str, np.ndarray] | None = None) -> np.ndarray:
+        """``n`` images in [-1, 1] from seeded noise (and integer attribute codes if conditional)."""
+        noise = np.random.default_rng(seed).standard_normal((n, self.config.noise_dim)).astype(np.float32)
+        return generate(self.generator, noise, self.conditional_on, conditions)
+
+
+def one_hot_conditions(conditional_on: dict[str, int], conditions: dict[str, np.ndarray]) -> np.ndarray:
+    """Concatenated one-hot vectors of integer attribute codes, in the order of ``conditional_on``."""
+    blocks = []
+    for name, count in conditional_on.items():
+        codes = np.asarray(conditions[name], dtype=int)
+        if codes.size and (codes.min() < 0 or codes.max() >= count):
+            raise ValueError(f"conditions[{name!r}] must hold codes 0..{count - 1}, got {codes.min()}..{codes.max()}")
+        blocks.append(np.eye(count, dtype=np.float32)[codes])
+    return np.concatenate(blocks, axis=1)
+
+
+def generate(generator: keras.Model, noise: np.ndarray, conditional_on: dict[str, int] | None = None,
+             conditions: dict[str, np.ndarray] | None = None, batch_size: int = 256) -> np.ndarray:
+    """Images from a (conditional) generator in inference mode, in batches."""
+    outputs = []
+    for start in range(0, len(noise), batch_size):
+        chunk = noise[start:start + batch_size]
+        if conditional_on:
+            onehot = one_hot_conditions(conditional_on, {k: v[start:start + batch_size] for k, v in conditions.items()})
+            outputs.append(generator([chunk, onehot], training=False).numpy())
+        else:
+            outputs.append(generator(chunk, training=False).numpy())
+    return np.concatenate(outputs)
+
+
+def check_images(images: object, name: str = "images") -> np.ndarray:
+    """``images`` as float32 ``(n, size, size, 3)`` in [-1, 1], n >= 1, size a power of two >= 16."""
+    images = np.asarray(images)
+    if images.ndim != 4 or images.shape[-1] != 3 or images.shape[1] != images.shape[2]:
+        raise ValueError(f"{name} must have shape (n, size, size, 3), got {images.shape}")
+    if len(images) == 0:
+        raise ValueError(f"{name} must hold at least one image, got 0")
+    check_image_size(images.shape[1], f"{name} size")
+    images = images.astype(np.float32, copy=False)
+    if not np.isfinite(images).all() or images.min() < -1.0001 or images.max() > 1.0001:
+        raise ValueError(f"{name} must be scaled to [-1, 1] (the generator's tanh range), "
+                         f"got values in [{images.min():.3g}, {images.max():.3g}]")
+    return images
+
+
+def train_gan(images: np.ndarray, config: str | DcganConfig = "book", epochs: int = 10, seed: int = 0,
+              labels: dict | None = None, *, conditional_on: dict[str, int] | None = None,
+              scorer: Scorer | None = None, n_score: int = 256, batch_size: int | None = None,
+              checkpoint_dir: str | Path | None = None, stop_after: int | None = None,
+              verbose: bool = True) -> GanRun:
+    """Train a DCGAN on ``images`` (``(n, size, size, 3)`` in [-1, 1]); see the module docstring.
+
+    ``labels``: ellipse labels (from ``draw_ellipses``) make the ellipse scores the default
+    ``scorer``; with ``conditional_on`` (``{attribute: number of values}``) they hold each
+    image's integer attribute codes, and the networks become a conditional GAN: the generator
+    takes the one-hot attributes beside the noise, and the discriminator also predicts them
+    (an auxiliary classifier, as in AC-GAN). ``scorer(images)`` (or ``scorer(images,
+    conditions)`` when conditional) returns a dict of scores. ``stop_after`` ends the run
+    after that epoch (as if killed), leaving the checkpoint to resume from.
+    """
+    images = check_images(images)
+    config = get_config(config)
+    epochs = check_int("epochs", epochs, minimum=1)
+    seed = check_int("seed", seed, minimum=0)
+    n_score = check_int("n_score", n_score, minimum=N_FIXED)
+    size = images.shape[1]
+    batch_size = check_int("batch_size", batch_size if batch_size is not None else config.batch_size, minimum=1)
+    batch_size = min(batch_size, len(images))
+    batch_size -= batch_size % config.pack
+    if batch_size < config.pack:
+        raise ValueError(f"images must hold at least {config.pack} images for config {config.name!r} "
+                         f"(its discriminator judges {config.pack} at once), got {len(images)}")
+    conditional_on = dict(conditional_on or {})
+    codes = {}
+    if conditional_on:
+        if labels is None:
+            raise ValueError("conditional_on needs labels: each image's integer code for every attribute")
+        for name, count in conditional_on.items():
+            if name not in labels:
+                raise ValueError(f"labels has no attribute {name!r} (conditional_on names {list(conditional_on)})")
+            codes[name] = np.asarray(labels[name], dtype=np.int32)
+            if len(codes[name]) != len(images):
+                raise ValueError(f"labels[{name!r}] has {len(codes[name])} entries for {len(images)} images")
+        one_hot_conditions(conditional_on, codes)  # checks the code ranges
+    if scorer is None and labels is not None and "angle" in labels:
+        from helpers.gan.metrics import EllipseScorer
+
+        scorer = EllipseScorer(images, labels)
+
+    keras.utils.set_random_seed(seed)
+    generator = build_generator(size, config, condition_dim=sum(conditional_on.values()))
+    class_counts = tuple(conditional_on.values())
+    discriminator = build_discriminator(size, config, class_counts=class_counts)
+    g_optimizer = keras.optimizers.Adam(config.learning_rate, beta_1=config.beta_1)
+    d_optimizer = keras.optimizers.Adam(config.learning_rate, beta_1=config.beta_1)
+    g_optimizer.build(generator.trainable_variables)
+    d_optimizer.build(discriminator.trainable_variables)
+
+    fixed_rng = np.random.default_rng([seed, 2**31 - 1])
+    fixed_noise = fixed_rng.standard_normal((n_score, config.noise_dim)).astype(np.float32)
+    fixed_conditions = {}
+    if conditional_on:
+        # Score (and draw) with attributes drawn like the training set's, same draw every epoch.
+        picks = fixed_rng.integers(0, len(images), n_score)
+        fixed_conditions = {name: values[picks] for name, values in codes.items()}
+
+    def score(epoch_images: np.ndarray) -> dict:
+        if scorer is None:
+            return {}
+        return scorer(epoch_images, fixed_conditions) if conditional_on else scorer(epoch_images)
+
+    step = _make_train_step(generator, discriminator, g_optimizer, d_optimizer, config, class_counts)
+    state = _State()
+    checkpoint = Path(checkpoint_dir) / "gan_state.npz" if checkpoint_dir is not None else None
+    fingerprint = _fingerprint(images, config, seed, conditional_on)
+    if checkpoint is not None and checkpoint.exists():
+        state = _load(checkpoint, fingerprint, generator, discriminator, g_optimizer, d_optimizer)
+        if verbose:
+            print(f"resumed from {checkpoint} after epoch {state.epoch}", flush=True)
+    if state.epoch == 0:
+        first = generate(generator, fixed_noise, conditional_on, fixed_conditions)
+        state.snapshots = [first[:N_FIXED]]
+        state.metrics = [score(first)]
+    reference = score(images[np.random.default_rng([seed, 7]).choice(len(images), min(n_score, len(images)),
+                                                                        replace=False)]) if not conditional_on else {}
+    if conditional_on and scorer is not None:
+        picks = np.random.default_rng([seed, 7]).choice(len(images), min(n_score, len(images)), replace=False)
+        reference = scorer(images[picks], {name: values[picks] for name, values in codes.items()})
+
+    batches = len(images) // batch_size
+    last_epoch = epochs if stop_after is None else min(epochs, check_int("stop_after", stop_after, minimum=1))
+    for epoch in range(state.epoch + 1, last_epoch + 1):
+        start = time.perf_counter()
+        rng = np.random.default_rng([seed, epoch])
+        order = rng.permutation(len(images))
+        d_total = g_total = 0.0
+        for batch in range(batches):
+            index = order[batch * batch_size:(batch + 1) * batch_size]
+            noise = rng.standard_normal((batch_size, config.noise_dim)).astype(np.float32)
+            inputs = [tf.constant(images[index]), tf.constant(noise)]
+            if conditional_on:
+                wanted = rng.integers(0, len(images), batch_size)  # fake attributes drawn like the data's
+                inputs += [tf.constant(np.stack([codes[name][index] for name in conditional_on], 1)),
+                           tf.constant(np.stack([codes[name][wanted] for name in conditional_on], 1))]
+            d_loss, g_loss = step(*inputs)
+            d_total += float(d_loss)
+            g_total += float(g_loss)
+        seconds = time.perf_counter() - start
+        samples = generate(generator, fixed_noise, conditional_on, fixed_conditions)
+        state.snapshots.append(samples[:N_FIXED])
+        state.metrics.append(score(samples))
+        state.losses["discriminator"].append(d_total / batches)
+        state.losses["generator"].append(g_total / batches)
+        state.seconds.append(seconds)
+        state.epoch = epoch
+        if checkpoint is not None:
+            _save(checkpoint, fingerprint, state, generator, discriminator, g_optimizer, d_optimizer)
+        if verbose:
+            shown = ", ".join(f"{k} {v:.3f}" for k, v in state.metrics[-1].items() if isinstance(v, float))
+            print(f"epoch {epoch}/{epochs}: {seconds:.1f} s, loss D {d_total / batches:.3f} "
+                  f"G {g_total / batches:.3f}" + (f"; {shown}" if shown else ""), flush=True)
+            sys.stdout.flush()
+    return GanRun(config=config, size=size, seed=seed, snapshots=np.stack(state.snapshots), metrics=state.metrics,
+                  reference=reference, losses=state.losses, seconds=state.seconds, generator=generator,
+                  discriminator=discriminator, fixed_noise=fixed_noise[:N_FIXED], conditional_on=conditional_on,
+                  fixed_conditions={k: v[:N_FIXED] for k, v in fixed_conditions.items()})
+
+
+def _pack(images: tf.Tensor, pack: int) -> tf.Tensor:
+    """Stack groups of ``pack`` consecutive images on the channel axis (PacGAN)."""
+    if pack == 1:
+        return images
+    shape = tf.shape(images)
+    grouped = tf.reshape(images, (-1, pack, shape[1], shape[2], 3))
+    grouped = tf.transpose(grouped, (0, 2, 3, 1, 4))
+    return tf.reshape(grouped, (-1, shape[1], shape[2], 3 * pack))
+
+
+def _make_train_step(generator, discriminator, g_optimizer, d_optimizer, config: DcganConfig,
+                     class_counts: tuple[int, ...]):
+    """One compiled step updating both networks, the tutorial's way (plus AC-GAN terms if conditional)."""
+    bce = keras.losses.BinaryCrossentropy(from_logits=True)
+    offsets = np.concatenate([[0], np.cumsum(class_counts)]).astype(int)
+
+    def class_loss(logits, wanted):
+        total = 0.0
+        for index in range(len(class_counts)):
+            total += tf.reduce_mean(tf.keras.losses.sparse_categorical_crossentropy(
+                wanted[:, index], logits[:, offsets[index]:offsets[index + 1]], from_logits=True))
+        return total
+
+    def onehot(codes):
+        return tf.concat([tf.one_hot(codes[:, i], count) for i, count in enumerate(class_counts)], axis=1)
+
+    @tf.function
+    def step(real, noise, real_codes=None, fake_codes=None):
+        with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
+            if class_counts:
+                fake = generator([noise, onehot(fake_codes)], training=True)
+                real_logit, real_classes = discriminator(real, training=True)
+                fake_logit, fake_classes = discriminator(fake, training=True)
+            else:
+                fake = generator(noise, training=True)
+                real_logit = discriminator(_pack(real, config.pack), training=True)
+                fake_logit = discriminator(_pack(fake, config.pack), training=True)
+            d_loss = (bce(tf.fill(tf.shape(real_logit), config.real_target), real_logit)
+                      + bce(tf.zeros_like(fake_logit), fake_logit))
+            g_loss = bce(tf.ones_like(fake_logit), fake_logit)
+            if class_counts:
+                d_loss += class_loss(real_classes, real_codes)
+                g_loss += class_loss(fake_classes, fake_codes)
+        g_grads = g_tape.gradient(g_loss, generator.trainable_variables)
+        d_grads = d_tape.gradient(d_loss, discriminator.trainable_variables)
+        g_optimizer.apply_gradients(zip(g_grads, generator.trainable_variables))
+        d_optimizer.apply_gradients(zip(d_grads, discriminator.trainable_variables))
+        return d_loss, g_loss
+
+    return step
+
+
+@dataclass
+class _State:
+    epoch: int = 0
+    snapshots: list = field(default_factory=list)
+    metrics: list = field(default_factory=list)
+    losses: dict = field(default_factory=lambda: {"discriminator": [], "generator": []})
+    seconds: list = field(default_factory=list)
+
+
+def _fingerprint(images: np.ndarray, config: DcganConfig, seed: int, conditional_on: dict) -> str:
+    """What a checkpoint must match to be resumed: data, configuration, seed."""
+    import hashlib
+
+    digest = hashlib.sha256(np.ascontiguousarray(images).tobytes()).hexdigest()[:16]
+    return json.dumps({"images": digest, "config": asdict(config), "seed": seed, "conditional_on": conditional_on},
+                      sort_keys=True)
+
+
+def _save(path: Path, fingerprint: str, state: _State, *objects) -> None:
+    """Every variable (weights, batch-norm statistics, dropout seeds, optimiser moments) plus the history."""
+    arrays = {f"v{i}_{j}": v.numpy() for i, obj in enumerate(objects) for j, v in enumerate(obj.variables)}
+    meta = json.dumps({"fingerprint": fingerprint, "epoch": state.epoch, "metrics": state.metrics,
+                       "losses": state.losses, "seconds": state.seconds})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.stem + ".partial.npz")
+    np.savez(temporary, meta=np.array(meta), snapshots=np.stack(state.snapshots), **arrays)
+    os.replace(temporary, path)  # a kill during the write leaves the previous checkpoint intact
+
+
+def _load(path: Path, fingerprint: str, *objects) -> _State:
+    with np.load(path) as saved:
+        meta = json.loads(str(saved["meta"]))
+        if meta["fingerprint"] != fingerprint:
+            raise ValueError(f"checkpoint_dir holds a run with other images, configuration or seed ({path}); "
+                             f"use another folder or delete it")
+        for i, obj in enumerate(objects):
+            for j, variable in enumerate(obj.variables):
+                variable.assign(saved[f"v{i}_{j}"])
+        snapshots = list(saved["snapshots"])
+    return _State(epoch=meta["epoch"], snapshots=snapshots, metrics=meta["metrics"], losses=meta["losses"],
+                  seconds=meta["seconds"])
