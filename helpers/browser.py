@@ -96,8 +96,7 @@ class OnnxSignature:
     outputs: tuple[TensorInfo, ...]
 
     def __str__(self) -> str:
-        return (f"inputs {', '.join(map(str, self.inputs))}; "
-                f"outputs {', '.join(map(str, self.outputs))}")
+        return f"inputs {', '.join(map(str, self.inputs))}; outputs {', '.join(map(str, self.outputs))}"
 
 
 def site_model_dir(name: str) -> Path:
@@ -132,8 +131,9 @@ def onnx_signature(path: str | os.PathLike) -> OnnxSignature:
     return OnnxSignature(tuple(map(info, session.get_inputs())), tuple(map(info, session.get_outputs())))
 
 
-def export_onnx(model, path: str | os.PathLike, sample_inputs, tolerance: float = DEFAULT_TOLERANCE,
-                verbose: bool = True) -> Path:
+def export_onnx(
+    model, path: str | os.PathLike, sample_inputs, tolerance: float = DEFAULT_TOLERANCE, verbose: bool = True
+) -> Path:
     """Export a Keras model to ONNX for the browser, checked against ``model.predict``.
 
     Args:
@@ -180,12 +180,16 @@ def export_onnx(model, path: str | os.PathLike, sample_inputs, tolerance: float 
         if not difference <= tolerance:  # also catches NaN
             raise OnnxMismatchError(
                 f"the ONNX export of {model.name!r} differs from model.predict by {difference:.3g} "
-                f"(tolerance {tolerance:g}); {path} was not written")
+                f"(tolerance {tolerance:g}); {path} was not written"
+            )
         os.replace(candidate, path)
     if verbose:
         size_mb = path.stat().st_size / 1e6
-        print(f"{path.name}: {size_mb:.2f} MB, {onnx_signature(path)}; "
-              f"largest difference from model.predict {difference:.2g}", flush=True)
+        print(
+            f"{path.name}: {size_mb:.2f} MB, {onnx_signature(path)}; "
+            f"largest difference from model.predict {difference:.2g}",
+            flush=True,
+        )
     return path
 
 
@@ -218,9 +222,13 @@ def publish(path: str | os.PathLike) -> tuple[str, str]:
     return url, sha256
 
 
-def browser_model_html(app: str, models: Mapping[str, str | os.PathLike],
-                       files: Mapping[str, str | os.PathLike] | None = None,
-                       config: Mapping[str, object] | None = None, note: str = DEFAULT_NOTE) -> str:
+def browser_model_html(
+    app: str,
+    models: Mapping[str, str | os.PathLike],
+    files: Mapping[str, str | os.PathLike] | None = None,
+    config: Mapping[str, object] | None = None,
+    note: str = DEFAULT_NOTE,
+) -> str:
     """The HTML a chapter displays where its in-browser app should appear.
 
     Args:
@@ -257,16 +265,26 @@ def browser_model_html(app: str, models: Mapping[str, str | os.PathLike],
         url, sha256 = publish(path)
         return {"url": url, "sha256": sha256}
 
-    spec = {"app": app, "models": {key: entry(path) for key, path in models.items()},
-            "files": {key: entry(path) for key, path in files.items()}, "config": config_json}
-    return (f'<div class="twoplustwo-browser-model" data-app="{html.escape(app)}" '
-            f'data-spec="{html.escape(json.dumps(spec), quote=True)}">'
-            f'<p class="twoplustwo-browser-model-note"><em>{html.escape(note)}</em></p></div>')
+    spec = {
+        "app": app,
+        "models": {key: entry(path) for key, path in models.items()},
+        "files": {key: entry(path) for key, path in files.items()},
+        "config": config_json,
+    }
+    return (
+        f'<div class="twoplustwo-browser-model" data-app="{html.escape(app)}" '
+        f'data-spec="{html.escape(json.dumps(spec), quote=True)}">'
+        f'<p class="twoplustwo-browser-model-note"><em>{html.escape(note)}</em></p></div>'
+    )
 
 
-def show_browser_model(app: str, models: Mapping[str, str | os.PathLike],
-                       files: Mapping[str, str | os.PathLike] | None = None,
-                       config: Mapping[str, object] | None = None, note: str = DEFAULT_NOTE) -> None:
+def show_browser_model(
+    app: str,
+    models: Mapping[str, str | os.PathLike],
+    files: Mapping[str, str | os.PathLike] | None = None,
+    config: Mapping[str, object] | None = None,
+    note: str = DEFAULT_NOTE,
+) -> None:
     """Display ``browser_model_html(...)`` as the cell's output (same arguments)."""
     from IPython.display import HTML, display
 
@@ -278,8 +296,9 @@ def show_browser_model(app: str, models: Mapping[str, str | os.PathLike],
 
 def _check_name(argument: str, value: object) -> str:
     if not isinstance(value, str) or not _NAME_PATTERN.match(value):
-        raise ValueError(f"{argument} must be a lower-case name (letters, digits, _; starting with a letter), "
-                         f"got {value!r}")
+        raise ValueError(
+            f"{argument} must be a lower-case name (letters, digits, _; starting with a letter), got {value!r}"
+        )
     return value
 
 
@@ -303,13 +322,16 @@ def _model_inputs(model, sample_inputs):
     names = [tensor.name for tensor in model.inputs]
     if isinstance(sample_inputs, Mapping):
         if set(sample_inputs) != set(names):
-            raise ValueError(f"sample_inputs must have the model's input names {sorted(names)}, "
-                             f"got {sorted(map(str, sample_inputs))}")
+            raise ValueError(
+                f"sample_inputs must have the model's input names {sorted(names)}, "
+                f"got {sorted(map(str, sample_inputs))}"
+            )
         return {name: np.asarray(value) for name, value in sample_inputs.items()}
     if isinstance(sample_inputs, (list, tuple)):
         if len(sample_inputs) != len(names):
-            raise ValueError(f"sample_inputs must hold {len(names)} arrays (the model's inputs {names}), "
-                             f"got {len(sample_inputs)}")
+            raise ValueError(
+                f"sample_inputs must hold {len(names)} arrays (the model's inputs {names}), got {len(sample_inputs)}"
+            )
         return [np.asarray(value) for value in sample_inputs]
     if len(names) != 1:
         raise ValueError(f"the model has {len(names)} inputs {names}: pass sample_inputs as a list or a dict")
@@ -325,8 +347,9 @@ def _feeds(session, inputs) -> dict[str, np.ndarray]:
     names = [node.name for node in nodes]
     if isinstance(inputs, Mapping):
         if set(inputs) != set(names):
-            raise ValueError(f"inputs must have the ONNX model's input names {sorted(names)}, "
-                             f"got {sorted(map(str, inputs))}")
+            raise ValueError(
+                f"inputs must have the ONNX model's input names {sorted(names)}, got {sorted(map(str, inputs))}"
+            )
         arrays = [inputs[name] for name in names]
     elif isinstance(inputs, (list, tuple)):
         if len(inputs) != len(names):
@@ -336,10 +359,18 @@ def _feeds(session, inputs) -> dict[str, np.ndarray]:
         if len(names) != 1:
             raise ValueError(f"the ONNX model has {len(names)} inputs {names}: pass a list or a dict")
         arrays = [inputs]
-    numpy_types = {"tensor(float)": np.float32, "tensor(double)": np.float64, "tensor(int32)": np.int32,
-                   "tensor(int64)": np.int64, "tensor(bool)": np.bool_, "tensor(uint8)": np.uint8}
-    return {node.name: np.asarray(array).astype(numpy_types.get(node.type, None), copy=False)
-            for node, array in zip(nodes, arrays)}
+    numpy_types = {
+        "tensor(float)": np.float32,
+        "tensor(double)": np.float64,
+        "tensor(int32)": np.int32,
+        "tensor(int64)": np.int64,
+        "tensor(bool)": np.bool_,
+        "tensor(uint8)": np.uint8,
+    }
+    return {
+        node.name: np.asarray(array).astype(numpy_types.get(node.type, None), copy=False)
+        for node, array in zip(nodes, arrays, strict=True)
+    }
 
 
 def _run_all(path: Path, inputs) -> list[np.ndarray]:
@@ -367,10 +398,11 @@ def _largest_difference(expected: list[np.ndarray], actual: list[np.ndarray]) ->
     if len(expected) != len(actual):
         raise OnnxMismatchError(f"the ONNX model has {len(actual)} outputs, model.predict gives {len(expected)}")
     largest = 0.0
-    for keras_output, onnx_output in zip(expected, actual):
+    for keras_output, onnx_output in zip(expected, actual, strict=True):
         if keras_output.shape != onnx_output.shape:
-            raise OnnxMismatchError(f"ONNX output shape {onnx_output.shape} differs from model.predict's "
-                                    f"{keras_output.shape}")
+            raise OnnxMismatchError(
+                f"ONNX output shape {onnx_output.shape} differs from model.predict's {keras_output.shape}"
+            )
         if keras_output.size:
             largest = max(largest, float(np.max(np.abs(keras_output.astype(np.float64) - onnx_output))))
     return largest
@@ -388,5 +420,5 @@ def _quiet_export():
             warnings.simplefilter("ignore")
             yield
     finally:
-        for logger, level in zip(loggers, levels):
+        for logger, level in zip(loggers, levels, strict=True):
             logger.setLevel(level)

@@ -46,10 +46,11 @@ def watch(page) -> BrowserLog:
     log = BrowserLog()
     page.on("console", lambda message: message.type == "error" and log.console_errors.append(message.text))
     page.on("pageerror", lambda error: log.console_errors.append(f"uncaught: {error}"))
-    page.on("requestfailed", lambda request: log.failed_requests.append(
-        f"{request.url} ({request.failure})"))
-    page.on("response", lambda response: response.status >= 400 and log.failed_requests.append(
-        f"{response.status} {response.url}"))
+    page.on("requestfailed", lambda request: log.failed_requests.append(f"{request.url} ({request.failure})"))
+    page.on(
+        "response",
+        lambda response: response.status >= 400 and log.failed_requests.append(f"{response.status} {response.url}"),
+    )
     return log
 
 

@@ -11,11 +11,16 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 import time
+from pathlib import Path
+from types import SimpleNamespace
 
+import nbformat
 import numpy as np
 import pytest
-
+import yaml
 from browser_support import serve
 from conftest import ROOT
 
@@ -117,10 +122,18 @@ def exported(tmp_path_factory):
     conditional_file = browser.export_onnx(conditional, folder / "conditional.onnx", [noise, attributes])
     (folder / "vocabulary.json").write_text(json.dumps([f"word{i}" for i in range(VOCABULARY)]))
     yield {
-        "site": site, "folder": folder, "windows": windows, "noise": noise, "attributes": attributes,
-        "gru": gru_file, "conditional": conditional_file, "export_seconds": export_seconds,
-        "expected": {"gru": gru.predict(windows, verbose=0),
-                     "conditional": conditional.predict([noise, attributes], verbose=0)},
+        "site": site,
+        "folder": folder,
+        "windows": windows,
+        "noise": noise,
+        "attributes": attributes,
+        "gru": gru_file,
+        "conditional": conditional_file,
+        "export_seconds": export_seconds,
+        "expected": {
+            "gru": gru.predict(windows, verbose=0),
+            "conditional": conditional.predict([noise, attributes], verbose=0),
+        },
     }
     patch.undo()
 
@@ -130,39 +143,48 @@ def page_with(exported, name: str, html: str) -> None:
         "<!DOCTYPE html><html><head><meta charset='utf-8'><link rel='icon' href='data:,'>"
         "<script src='../_static/vendor/require.js'></script>"
         "<script src='../_static/twoplustwo_models.js'></script></head>"
-        f"<body>{html}</body></html>")
+        f"<body>{html}</body></html>"
+    )
 
 
 def check_app_html(exported, config: dict) -> str:
     return browser.browser_model_html(
-        "runtime_check", models={"gru": exported["gru"], "conditional": exported["conditional"]},
-        files={"vocabulary": exported["folder"] / "vocabulary.json"}, config=config)
+        "runtime_check",
+        models={"gru": exported["gru"], "conditional": exported["conditional"]},
+        files={"vocabulary": exported["folder"] / "vocabulary.json"},
+        config=config,
+    )
 
 
 def test_export_checks_against_predict_and_reports_inputs(exported):
     signature = browser.onnx_signature(exported["conditional"])
     assert [(t.name, t.shape, t.dtype) for t in signature.inputs] == [
-        ("noise", (None, 16), "float32"), ("attributes", (None, 3), "int32")]
+        ("noise", (None, 16), "float32"),
+        ("attributes", (None, 3), "int32"),
+    ]
     assert signature.outputs[0].shape == (None, 4, 4, 3)
     python = browser.run_onnx(exported["gru"], exported["windows"])
     assert np.abs(python - exported["expected"]["gru"]).max() <= TOLERANCE
-    by_name = browser.run_onnx(exported["conditional"],
-                               {"attributes": exported["attributes"], "noise": exported["noise"]})
+    by_name = browser.run_onnx(
+        exported["conditional"], {"attributes": exported["attributes"], "noise": exported["noise"]}
+    )
     assert np.abs(by_name - exported["expected"]["conditional"]).max() <= TOLERANCE
     print(f"\nexport of the GRU model (2,000 words) with the check: {exported['export_seconds']:.1f} s")
 
 
 def test_browser_matches_predict(exported, open_page):
     timing = {"model": "gru", "steps": 50, "feeds": {"tokens": feed(exported["windows"][:1])}}
-    config = {"feeds": {"gru": {"tokens": feed(exported["windows"])},
-                        "conditional": {"noise": feed(exported["noise"]),
-                                        "attributes": feed(exported["attributes"])}},
-              "timing": timing}
+    config = {
+        "feeds": {
+            "gru": {"tokens": feed(exported["windows"])},
+            "conditional": {"noise": feed(exported["noise"]), "attributes": feed(exported["attributes"])},
+        },
+        "timing": timing,
+    }
     page_with(exported, "check", check_app_html(exported, config))
     with serve(exported["site"]) as url:
         page, log = open_page(f"{url}/notebooks/check.html")
-        page.wait_for_function("() => window.__results || document.querySelector('[data-failed]')",
-                               timeout=60_000)
+        page.wait_for_function("() => window.__results || document.querySelector('[data-failed]')", timeout=60_000)
         results = page.evaluate("() => window.__results")
         assert log.problems() == [], page.inner_text("body")
     for name in ("gru", "conditional"):
@@ -170,9 +192,12 @@ def test_browser_matches_predict(exported, open_page):
         actual = np.array(results[name], dtype=np.float32).reshape(expected.shape)
         assert np.abs(actual - expected).max() <= TOLERANCE, name
     assert results["vocabulary_size"] == VOCABULARY
-    print(f"\nGRU model in headless Chromium (ONNX Runtime Web, wasm, 1 thread): "
-          f"{results['ms_per_step']:.2f} ms per step (one window of {WINDOW} words), "
-          f"largest difference from predict {np.abs(np.array(results['gru']) - exported['expected']['gru'].ravel()).max():.2g}")
+    difference = np.abs(np.array(results["gru"]) - exported["expected"]["gru"].ravel()).max()
+    print(
+        f"\nGRU model in headless Chromium (ONNX Runtime Web, wasm, 1 thread): "
+        f"{results['ms_per_step']:.2f} ms per step (one window of {WINDOW} words), "
+        f"largest difference from predict {difference:.2g}"
+    )
 
 
 def test_wrong_sha256_is_refused(exported, open_page):
@@ -185,9 +210,12 @@ def test_wrong_sha256_is_refused(exported, open_page):
         shown = page.inner_text(".twoplustwo-browser-model-error")
         # The same check through the API, on a file whose bytes were altered after export.
         gru_url = browser.publish(exported["gru"])[0]
-        direct = page.evaluate("""async ([url, sha]) => {
+        direct = page.evaluate(
+            """async ([url, sha]) => {
             try { await TwoPlusTwoModels.loadModel(url, sha); return "loaded"; }
-            catch (error) { return error.message; } }""", [gru_url, "f" * 64])
+            catch (error) { return error.message; } }""",
+            [gru_url, "f" * 64],
+        )
     assert "SHA-256 mismatch" in shown and "0" * 64 in shown and real in shown, shown
     assert "refusing" in shown
     assert "SHA-256 mismatch" in direct and real in direct
@@ -238,3 +266,89 @@ def test_export_refuses_a_mismatch_and_bad_arguments(exported, tmp_path, monkeyp
         browser.browser_model_html("runtime_check", models={})
     with pytest.raises(ValueError, match="config must be JSON-serialisable"):
         browser.browser_model_html("runtime_check", models={"gru": exported["gru"]}, config={"x": float("nan")})
+
+
+def test_book_build_serves_the_models_a_chapter_exports(exported, open_page, tmp_path):
+    """A real Jupyter Book build: a chapter exports while the build executes it, the page runs it.
+
+    Sphinx copies static files after executing and writing every page, so a model written by
+    the chapter is served; the extension keeps only the files pages refer to.
+    """
+    source = tmp_path / "book_source"
+    shutil.copytree(STATIC.parent, source / "book", ignore=shutil.ignore_patterns("models"), symlinks=True)
+    (source / "book" / "_static" / "runtime_check_app.js").write_text(CHECK_APP)
+    stale = source / "book" / "_static" / "models" / "runtime_check" / "gru.0123456789ab.onnx"
+    stale.parent.mkdir(parents=True)
+    stale.write_bytes(b"an older export no page refers to")
+    config = {"feeds": {"gru": {"tokens": feed(exported["windows"])}}}
+    chapter = nbformat.v4.new_notebook(
+        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
+    )
+    chapter.cells = [
+        nbformat.v4.new_markdown_cell("# An in-browser model"),
+        nbformat.v4.new_code_cell(f"""
+import shutil
+from pathlib import Path
+from helpers import browser
+# This book's own static folder (helpers points at the repository's).
+browser.SITE_STATIC = (Path.cwd().parent / "book" / "_static").resolve()
+browser.SITE_MODELS = browser.SITE_STATIC / "models"
+folder = browser.site_model_dir("runtime_check")
+shutil.copyfile({str(exported["gru"])!r}, folder / "gru.onnx")
+shutil.copyfile({str(exported["folder"] / "vocabulary.json")!r}, folder / "vocabulary.json")
+browser.show_browser_model("runtime_check", models={{"gru": folder / "gru.onnx"}},
+                           files={{"vocabulary": folder / "vocabulary.json"}}, config={json.dumps(config)})
+"""),
+    ]
+    (source / "notebooks").mkdir()
+    nbformat.write(chapter, source / "notebooks" / "demo.ipynb")
+    book_config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    book_config["execute"]["execute_notebooks"] = "force"
+    (source / "_config.yml").write_text(yaml.safe_dump(book_config, sort_keys=False))
+    (source / "_toc.yml").write_text("format: jb-book\nroot: notebooks/demo\n")
+
+    jupyter_book = Path(sys.executable).parent / "jupyter-book"
+    build = subprocess.run(
+        [str(jupyter_book), "build", str(source), "--warningiserror"], capture_output=True, text=True
+    )
+    assert build.returncode == 0, build.stdout[-3000:] + build.stderr[-3000:]
+    html_dir = source / "_build" / "html"
+    served = sorted(
+        p.relative_to(html_dir / "_static" / "models").as_posix()
+        for p in (html_dir / "_static" / "models").rglob("*")
+        if p.is_file()
+    )
+    sha = browser.file_sha256(exported["gru"])[:12]
+    assert f"runtime_check/gru.{sha}.onnx" in served
+    assert "runtime_check/gru.onnx" not in served and stale.name not in " ".join(served), served
+    # Only pages with an app load the runtime script.
+    assert "twoplustwo_models.js" in (html_dir / "notebooks" / "demo.html").read_text()
+    assert "twoplustwo_models.js" not in (html_dir / "search.html").read_text()
+    with serve(html_dir) as url:
+        page, log = open_page(f"{url}/notebooks/demo.html")
+        page.wait_for_function("() => window.__results || document.querySelector('[data-failed]')", timeout=60_000)
+        results = page.evaluate("() => window.__results")
+        assert log.problems() == [], page.inner_text("article")
+    expected = exported["expected"]["gru"]
+    assert np.abs(np.array(results["gru"]).reshape(expected.shape) - expected).max() <= TOLERANCE
+
+
+def test_book_build_fails_when_a_page_refers_to_a_missing_model(tmp_path):
+    """The extension's check, run on a built folder whose model file went missing."""
+    sys.path.insert(0, str(STATIC.parent / "_ext"))
+    try:
+        import twoplustwo_models
+    finally:
+        sys.path.pop(0)
+    (tmp_path / "notebooks").mkdir()
+    (tmp_path / "notebooks" / "chapter.html").write_text(
+        '<div data-spec="{&quot;url&quot;: &quot;../_static/models/lyrics/gene.0123456789ab.onnx&quot;}"></div>'
+    )
+    app = SimpleNamespace(outdir=str(tmp_path), builder=SimpleNamespace(format="html"))
+    with pytest.raises(Exception, match="gene.0123456789ab.onnx, which is missing"):
+        twoplustwo_models._check_models(app, None)
+    model = tmp_path / "_static" / "models" / "lyrics" / "gene.0123456789ab.onnx"
+    model.parent.mkdir(parents=True)
+    model.write_bytes(b"altered")
+    with pytest.raises(Exception, match="does not start with 0123456789ab"):
+        twoplustwo_models._check_models(app, None)

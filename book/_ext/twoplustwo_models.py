@@ -29,8 +29,9 @@ def _check_runtime(app: Sphinx) -> None:
     vendor = Path(app.confdir) / "book" / "_static" / "vendor" / "onnxruntime"
     missing = [name for name in RUNTIME_FILES if not (vendor / name).exists()]
     if missing:
-        raise ConfigError(f"missing {', '.join(missing)} in {vendor}: run `make assets` "
-                          "(python scripts/fetch_web_assets.py) first")
+        raise ConfigError(
+            f"missing {', '.join(missing)} in {vendor}: run `make assets` (python scripts/fetch_web_assets.py) first"
+        )
 
 
 def _add_script(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
