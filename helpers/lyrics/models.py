@@ -1,0 +1,366 @@
+"""The networks and their training: the blog's configuration, its three networks, and the book's.
+
+The network is the blog's: ``Embedding(50)`` -> ``GRU(128, return_sequences)`` ->
+``GRU(128, dropout=0.2, recurrent_dropout=0.2)`` -> ``Dense(128, relu)`` -> ``Dropout(0.3)``
+-> ``Dense(vocabulary, softmax)``. The blog initialised the embedding with GloVe 6B
+vectors; GloVe cannot be downloaded here, so the embedding is trained from scratch unless a
+reader passes a GloVe text file (``glove_path``).
+
+Training writes a checkpoint after every epoch (the model with its optimizer state, the
+best weights so far and the early-stopping state); a run killed at any moment resumes from
+its last completed epoch (``resume=True``, the default when ``checkpoint_dir`` is given).
+Models are saved in the ``.keras`` format and loaded with ``safe_mode=True``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import sys
+import time
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+
+from helpers.checks import check_choice, check_float, check_int
+from helpers.lyrics.corpus import Corpus, Song
+from helpers.lyrics.text import MAX_VOCABULARY, Vocabulary, build_vocabulary, windows
+
+#: Gene Lyrica One's songs: the blog took the artists with more than 50 songs from one genre
+#: (rock); here, the secular categories with more than 50 songs (hymns speak another language).
+GENE_CATEGORIES = ("Folk songs", "Love songs", "Sea songs", "Work songs")
+#: Baba Twist's songs: the blog took the first 100 rows (all Abba); here, one small category.
+BABA_CATEGORIES = ("Drinking songs",)
+
+
+@dataclass(frozen=True)
+class TrainingConfig:
+    """Everything that defines one network and how it is trained."""
+
+    name: str
+    description: str
+    categories: tuple[str, ...] | None = GENE_CATEGORIES  # None: every song
+    max_songs: int | None = None             # only the first this-many training songs
+    # The network (the blog's sizes).
+    embedding_dim: int = 50
+    units: int = 128
+    dense_units: int = 128
+    dropout: float = 0.2                      # on the second GRU's inputs
+    recurrent_dropout: float = 0.2            # on the second GRU's state
+    head_dropout: float = 0.3                 # after Dense(128)
+    # Text.
+    max_words: int = MAX_VOCABULARY
+    min_count: int = 2
+    # Training.
+    optimizer: str = "rmsprop"
+    learning_rate: float = 1e-3
+    schedule: str = "constant"                # or "cosine": decays to 0 over ``epochs``
+    batch_size: int = 256
+    epochs: int = 100
+    monitor: str = "loss"                     # early stopping and best model on "loss" (training) or "val_loss"
+    patience: int = 10
+    unroll: bool = False                      # unroll the GRU loop (the window is short)
+    jit_compile: bool = False
+
+
+ORIGINAL = TrainingConfig(
+    name="original",
+    description="the blog's network and training (RMSprop 0.001, batch 256, up to 100 epochs, early stopping "
+                "with patience 10 on training loss) on Gene Lyrica One's songs")
+GENE = replace(
+    ORIGINAL, name="gene",
+    description="the book's Gene Lyrica One: the same network without recurrent dropout, RMSprop at 0.003 "
+                "decaying to 0 along a cosine over 8 epochs, batch 512, early stopping on held-out loss",
+    recurrent_dropout=0.0, learning_rate=3e-3, schedule="cosine", batch_size=512, epochs=8, monitor="val_loss",
+    patience=2)
+BABA = replace(
+    GENE, name="baba", categories=BABA_CATEGORIES, monitor="loss", patience=100, epochs=60, learning_rate=5e-3,
+    batch_size=128, dropout=0.0, head_dropout=0.0,
+    description="Baba Twist: one small category, trained until it memorises (no dropout, training loss)")
+TOD = replace(
+    ORIGINAL, name="tod", categories=None, epochs=1,
+    description="Tod Wonkin': every song, the blog's settings, stopped after one epoch")
+
+CONFIGS: dict[str, TrainingConfig] = {c.name: c for c in (ORIGINAL, GENE, BABA, TOD)}
+
+
+def get_config(config: str | TrainingConfig, **overrides) -> TrainingConfig:
+    """A configuration by name (``original``, ``gene``, ``baba``, ``tod``), with fields replaced."""
+    if isinstance(config, str):
+        check_choice("config", config, CONFIGS)
+        config = CONFIGS[config]
+    elif not isinstance(config, TrainingConfig):
+        raise ValueError(f"config must be one of {', '.join(map(repr, CONFIGS))} or a TrainingConfig, got {config!r}")
+    unknown = set(overrides) - set(TrainingConfig.__dataclass_fields__)
+    if unknown:
+        raise ValueError(f"unknown configuration field(s) {sorted(unknown)}; known: "
+                         f"{sorted(TrainingConfig.__dataclass_fields__)}")
+    config = replace(config, **{k: v for k, v in overrides.items() if v is not None})
+    check_int("epochs", config.epochs, minimum=1, maximum=10_000)
+    check_int("batch_size", config.batch_size, minimum=1)
+    check_float("learning_rate", config.learning_rate, minimum=0.0, inclusive_minimum=False)
+    check_choice("optimizer", config.optimizer, ("rmsprop", "adam"))
+    check_choice("schedule", config.schedule, ("constant", "cosine"))
+    check_choice("monitor", config.monitor, ("loss", "val_loss"))
+    return config
+
+
+def build_model(vocabulary_size: int, window: int, config: TrainingConfig = ORIGINAL,
+                embedding_matrix: np.ndarray | None = None):
+    """The blog's network for ``vocabulary_size`` words and windows of ``window`` words."""
+    import keras
+
+    inputs = keras.Input(shape=(window,), dtype="int32", name="words")
+    embedding = keras.layers.Embedding(vocabulary_size, config.embedding_dim, name="embedding")
+    x = embedding(inputs)
+    if embedding_matrix is not None:
+        embedding.set_weights([embedding_matrix])
+    x = keras.layers.GRU(config.units, return_sequences=True, unroll=config.unroll, name="gru_1")(x)
+    x = keras.layers.GRU(config.units, dropout=config.dropout, recurrent_dropout=config.recurrent_dropout,
+                         unroll=config.unroll, name="gru_2")(x)
+    x = keras.layers.Dense(config.dense_units, activation="relu", name="dense")(x)
+    x = keras.layers.Dropout(config.head_dropout, name="head_dropout")(x)
+    outputs = keras.layers.Dense(vocabulary_size, activation="softmax", name="next_word")(x)
+    return keras.Model(inputs, outputs, name=f"lyrics_{config.name}")
+
+
+def compile_model(model, config: TrainingConfig, steps_per_epoch: int) -> None:
+    """Optimizer, loss and metrics of ``config``."""
+    import keras
+
+    rate = config.learning_rate
+    if config.schedule == "cosine":
+        rate = keras.optimizers.schedules.CosineDecay(config.learning_rate, decay_steps=config.epochs * steps_per_epoch)
+    optimizer = (keras.optimizers.RMSprop(rate) if config.optimizer == "rmsprop" else keras.optimizers.Adam(rate))
+    model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"],
+                  jit_compile=config.jit_compile)
+
+
+def read_glove(path: Path | str, vocabulary: Vocabulary, dimensions: int, seed: int = 0) -> np.ndarray:
+    """An embedding matrix from a GloVe text file (words it lacks get small random vectors)."""
+    rng = np.random.default_rng(seed)
+    matrix = rng.uniform(-0.05, 0.05, (len(vocabulary), dimensions)).astype(np.float32)
+    found = 0
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            word, *values = line.rstrip().split(" ")
+            if word in vocabulary.index and len(values) == dimensions:
+                matrix[vocabulary.index[word]] = np.asarray(values, np.float32)
+                found += 1
+    if found == 0:
+        raise ValueError(f"{path} has no {dimensions}-dimensional vector for any vocabulary word: is it a GloVe file?")
+    return matrix
+
+
+@dataclass
+class TrainingData:
+    """The songs and windows of one configuration."""
+
+    training_songs: list[Song]
+    held_out_songs: list[Song]
+    vocabulary: Vocabulary
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_held_out: np.ndarray
+    y_held_out: np.ndarray
+
+    def summary(self) -> dict[str, dict[str, int]]:
+        """Songs, words, windows per side (words include the ``¶`` line breaks)."""
+        return {"training": {"songs": len(self.training_songs), "words": int(len(self.y_train) + len(self.training_songs)),
+                             "windows": len(self.y_train)},
+                "held out": {"songs": len(self.held_out_songs),
+                             "words": int(len(self.y_held_out) + len(self.held_out_songs)),
+                             "windows": len(self.y_held_out)}}
+
+
+def prepare(corpus: Corpus, config: str | TrainingConfig = "gene", seed: int = 0, held_out: float = 0.1,
+            vocabulary: Vocabulary | None = None) -> TrainingData:
+    """The configuration's songs from ``corpus.split(held_out, seed)``, its vocabulary and windows.
+
+    The vocabulary is built from the training songs only (unless one is given).
+    """
+    config = get_config(config)
+    training_all, held_all = corpus.split(held_out=held_out, seed=seed)
+    wanted = set(config.categories) if config.categories is not None else None
+    training = [s for s in training_all if wanted is None or s.category in wanted]
+    held = [s for s in held_all if wanted is None or s.category in wanted]
+    if config.max_songs is not None:
+        training = training[:config.max_songs]
+    if not training or not held:
+        raise ValueError(f"config {config.name!r} selects {len(training)} training and {len(held)} held-out songs "
+                         f"from this corpus (categories {config.categories}); both must be non-empty")
+    if vocabulary is None:
+        vocabulary = build_vocabulary([s.text for s in training], max_words=config.max_words,
+                                      min_count=config.min_count)
+    x_train, y_train = windows(vocabulary.encode([s.text for s in training]), vocabulary.window)
+    x_held, y_held = windows(vocabulary.encode([s.text for s in held]), vocabulary.window)
+    return TrainingData(training, held, vocabulary, x_train, y_train, x_held, y_held)
+
+
+@dataclass
+class History:
+    """Per-epoch ``loss``, ``accuracy``, ``val_loss``, ``val_accuracy`` and cumulative ``seconds``."""
+
+    history: dict[str, list[float]] = field(default_factory=dict)
+    config: dict = field(default_factory=dict)
+    resumed_from_epoch: int = 0
+    best_epoch: int = 0
+    stopped_early: bool = False
+
+    @property
+    def epochs(self) -> int:
+        return len(self.history.get("loss", []))
+
+    def seconds_to(self, key: str, target: float) -> float | None:
+        """Training seconds until ``history[key]`` first fell to ``target`` or below (``None``: never)."""
+        for value, seconds in zip(self.history.get(key, []), self.history.get("seconds", [])):
+            if value <= target:
+                return seconds
+        return None
+
+
+class _Checkpointing:
+    """Early stopping, best weights and checkpoints in one Keras callback whose state survives a restart."""
+
+    def __new__(cls, *args, **kwargs):
+        import keras
+
+        class Callback(keras.callbacks.Callback):
+            def __init__(self, directory, config, history, state, verbose, target_val_loss, time_limit):
+                super().__init__()
+                self.directory, self.config, self.history_, self.state = directory, config, history, state
+                self.verbose, self.target_val_loss, self.time_limit = verbose, target_val_loss, time_limit
+
+            def on_epoch_begin(self, epoch, logs=None):
+                self.started = time.perf_counter()
+
+            def on_epoch_end(self, epoch, logs=None):
+                logs = logs or {}
+                seconds = self.state["seconds"] + time.perf_counter() - self.started
+                self.state["seconds"] = seconds
+                for key in ("loss", "accuracy", "val_loss", "val_accuracy"):
+                    if key in logs:
+                        self.history_.setdefault(key, []).append(float(logs[key]))
+                self.history_.setdefault("seconds", []).append(seconds)
+                value = float(logs[self.config.monitor])
+                if value < self.state["best"]:
+                    self.state.update(best=value, wait=0, best_epoch=epoch + 1)
+                    self.best_weights = self.model.get_weights()
+                    if self.directory:
+                        _atomic(lambda p: self.model.save_weights(p), self.directory / "best.weights.h5")
+                else:
+                    self.state["wait"] += 1
+                if self.state["wait"] >= self.config.patience:
+                    self.state["stopped"] = True
+                if self.target_val_loss is not None and logs.get("val_loss", math.inf) <= self.target_val_loss:
+                    self.state["stopped"] = True
+                if self.time_limit is not None and seconds >= self.time_limit:
+                    self.state["stopped"] = True
+                self.state["epoch"] = epoch + 1
+                if self.state["stopped"]:
+                    self.model.stop_training = True
+                if self.directory:
+                    _atomic(lambda p: self.model.save(p), self.directory / "last.keras")
+                    _atomic(lambda p: Path(p).write_text(json.dumps({"state": self.state, "history": self.history_})),
+                            self.directory / "state.json")
+                if self.verbose:
+                    held = (f", held-out loss {logs['val_loss']:.3f} accuracy {logs['val_accuracy']:.1%}"
+                            if "val_loss" in logs else "")
+                    print(f"[{self.config.name}] epoch {epoch + 1:3d}: loss {logs['loss']:.3f} accuracy "
+                          f"{logs['accuracy']:.1%}{held}  ({seconds:.0f} s)", flush=True)
+
+        return Callback(*args, **kwargs)
+
+
+def _atomic(write, path: Path) -> None:
+    """Write with ``write(temporary_path)`` then rename, so a kill never leaves half a file."""
+    temporary = path.with_name(f"tmp-{path.name}")
+    write(str(temporary))
+    os.replace(temporary, path)
+
+
+def train(corpus: Corpus, config: str | TrainingConfig = "gene", seed: int = 0, *, epochs: int | None = None,
+          data: TrainingData | None = None, checkpoint_dir: Path | str | None = None, resume: bool = True,
+          glove_path: Path | str | None = None, target_val_loss: float | None = None,
+          time_limit: float | None = None, verbose: int = 1, **overrides):
+    """Train a configuration's network: ``(model, vocabulary, history)``.
+
+    It trains on the configuration's songs from ``corpus.split(seed=seed)``'s training part and
+    never on the held-out part, which it evaluates after every epoch (``val_loss``,
+    ``val_accuracy``). Early stopping watches ``config.monitor``; the returned model has the
+    best weights. ``checkpoint_dir`` makes every epoch durable and ``resume`` continues an
+    interrupted run from there. ``target_val_loss`` and ``time_limit`` (seconds) stop early
+    (used by the benchmark). ``verbose=1`` prints one line per epoch.
+    """
+    import keras
+
+    config = get_config(config, epochs=epochs, **overrides)
+    check_int("seed", seed, minimum=0)
+    data = data if data is not None else prepare(corpus, config, seed=seed)
+    vocabulary = data.vocabulary
+    steps = math.ceil(len(data.y_train) / config.batch_size)
+    directory = Path(checkpoint_dir) if checkpoint_dir is not None else None
+    state = {"epoch": 0, "best": math.inf, "wait": 0, "best_epoch": 0, "stopped": False, "seconds": 0.0}
+    history: dict[str, list[float]] = {}
+    fingerprint = {"config": asdict(config), "seed": seed, "vocabulary": len(vocabulary),
+                   "windows": int(len(data.y_train))}
+    model = None
+    if directory is not None:
+        directory.mkdir(parents=True, exist_ok=True)
+        saved_state = directory / "state.json"
+        if resume and saved_state.exists() and (directory / "last.keras").exists():
+            saved = json.loads(saved_state.read_text())
+            if saved["state"].get("fingerprint") == json.loads(json.dumps(fingerprint)):
+                state, history = saved["state"], saved["history"]
+                model = keras.models.load_model(directory / "last.keras", safe_mode=True)
+                if verbose:
+                    print(f"[{config.name}] resuming after epoch {state['epoch']} from {directory}", flush=True)
+        vocabulary.save(directory / "vocabulary.json")
+    state["fingerprint"] = fingerprint
+    resumed_from = state["epoch"]
+    if model is None:
+        keras.utils.set_random_seed(seed)
+        matrix = read_glove(glove_path, vocabulary, config.embedding_dim, seed) if glove_path else None
+        model = build_model(len(vocabulary), vocabulary.window, config, matrix)
+        compile_model(model, config, steps)
+    else:
+        # A new seed per resumed epoch keeps the shuffles reproducible without repeating epoch 1's.
+        keras.utils.set_random_seed(seed + 1000 * resumed_from)
+    callback = _Checkpointing(directory, config, history, state, verbose, target_val_loss, time_limit)
+    if not state["stopped"] and state["epoch"] < config.epochs:
+        model.fit(data.x_train, data.y_train, batch_size=config.batch_size, epochs=config.epochs,
+                  initial_epoch=state["epoch"], validation_data=(data.x_held_out, data.y_held_out),
+                  validation_batch_size=2048, shuffle=True, verbose=0, callbacks=[callback])
+    if getattr(callback, "best_weights", None) is not None:
+        model.set_weights(callback.best_weights)
+    elif directory is not None and (directory / "best.weights.h5").exists():
+        model.load_weights(directory / "best.weights.h5")
+    result = History(history=history, config=asdict(config), resumed_from_epoch=resumed_from,
+                     best_epoch=state["best_epoch"], stopped_early=bool(state["stopped"]))
+    return model, vocabulary, result
+
+
+def save(model, vocabulary: Vocabulary, directory: Path | str) -> Path:
+    """Save the model (``model.keras``) and its vocabulary (``vocabulary.json``) in ``directory``."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    model.save(directory / "model.keras")
+    vocabulary.save(directory / "vocabulary.json")
+    return directory
+
+
+def load(directory: Path | str):
+    """``(model, vocabulary)`` saved by :func:`save`, loaded with ``safe_mode=True``."""
+    import keras
+
+    directory = Path(directory)
+    if not (directory / "model.keras").exists() or not (directory / "vocabulary.json").exists():
+        raise ValueError(f"{directory} must contain model.keras and vocabulary.json (written by helpers.lyrics.save)")
+    model = keras.models.load_model(directory / "model.keras", safe_mode=True)
+    return model, Vocabulary.load(directory / "vocabulary.json")
+
+
+def _print(*args) -> None:
+    print(*args, file=sys.stderr, flush=True)
