@@ -1,35 +1,47 @@
 """The static site: built from the executed chapters and opened in headless Chromium.
 
 It checks what a reader would see: the 3D figures drawn (plot elements holding data, WebGL
-canvases present), the widgets rendered without a kernel, and a console free of JavaScript
-errors. Chromium is Debian's package (``make test`` installs it when missing).
+canvases present), the widgets rendered without a kernel, a console free of JavaScript
+errors, and pages that read cleanly (``scripts.site.layout_problems``): no raw MyST markup,
+no code line cut at its box's edge, tables that fit the column and read as tables, printed
+output in compact blocks. The build itself must not warn. Chromium is Debian's package
+(``make test`` installs it when missing).
 """
 
 from __future__ import annotations
 
 import re
 import sys
+from dataclasses import replace
 
 import pytest
-
 from conftest import ROOT, SMALL_PARAMETERS
 
 sys.path.insert(0, str(ROOT))
-from scripts.site import build_site, inspect_page, serve  # noqa: E402
+from scripts.site import build_site_with_warnings, inspect_page, layout_problems, serve  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
 #: Console errors a page may log, each with the reason it is harmless. Empty: none allowed.
 ALLOWED_ERRORS: dict[str, str] = {}
 
+PROSE_PAGES = ["book/intro.html", "book/data.html", "book/references.html"]
+CHAPTER_PAGES = [f"notebooks/{name.replace('.ipynb', '.html')}" for name in SMALL_PARAMETERS]
+
 
 @pytest.fixture(scope="module")
-def site(executed, executed_dir, tmp_path_factory):
+def built(executed, executed_dir, tmp_path_factory):
+    """``(html folder, build warnings)`` of the site built from every chapter run small."""
     chapters = {}
     for name in SMALL_PARAMETERS:
         executed(name)
         chapters[name] = executed_dir / name
-    return build_site(chapters, tmp_path_factory.mktemp("site") / "book")
+    return build_site_with_warnings(chapters, tmp_path_factory.mktemp("site") / "book")
+
+
+@pytest.fixture(scope="module")
+def site(built):
+    return built[0]
 
 
 @pytest.fixture(scope="module")
@@ -39,8 +51,22 @@ def chapter_one(site, tmp_path_factory):
                             screenshot=tmp_path_factory.mktemp("shots") / "01.png")
 
 
+@pytest.fixture(scope="module")
+def reports(site):
+    """Every page opened once: ``{page: PageReport}``."""
+    with serve(site) as url:
+        return {page: inspect_page(f"{url}/{page}", wait_ms=500) for page in ["index.html", *PROSE_PAGES,
+                                                                              *CHAPTER_PAGES]}
+
+
 def unexplained(errors: list[str]) -> list[str]:
     return [e for e in errors if not any(re.search(pattern, e) for pattern in ALLOWED_ERRORS)]
+
+
+def test_the_build_does_not_warn(built):
+    """Any Sphinx or myst-nb warning (stderr in a cell, a missing glue value, a broken link) fails it."""
+    _, warnings = built
+    assert warnings == []
 
 
 def test_error_surfaces_render(chapter_one):
@@ -61,13 +87,40 @@ def test_no_javascript_errors_and_nothing_missing(chapter_one):
     assert (unexplained(chapter_one.console_errors), chapter_one.failed_requests) == ([], [])
 
 
-def test_every_page_loads_cleanly(site):
+@pytest.mark.parametrize("page", ["index.html", *PROSE_PAGES, *CHAPTER_PAGES])
+def test_every_page_loads_cleanly(reports, page):
     """Prose pages and every chapter: no JavaScript errors, nothing missing, figures drawn."""
-    chapters = [f"notebooks/{name.replace('.ipynb', '.html')}" for name in SMALL_PARAMETERS]
-    with serve(site) as url:
-        for page in ["index.html", "book/data.html", "book/references.html", *chapters]:
-            report = inspect_page(f"{url}/{page}", wait_ms=500)
-            # Both at once: a failed request also logs a console error, the URL says which.
-            assert (unexplained(report.console_errors), report.failed_requests) == ([], []), page
-            for plot in report.plots:
-                assert plot["traces"] > 0 and plot["points"] > 0 and plot["height"] > 100, (page, plot)
+    report = reports[page]
+    # Both at once: a failed request also logs a console error, the URL says which.
+    assert (unexplained(report.console_errors), report.failed_requests) == ([], [])
+    for plot in report.plots:
+        assert plot["traces"] > 0 and plot["points"] > 0 and plot["height"] > 100, plot
+
+
+@pytest.mark.parametrize("page", [*PROSE_PAGES, *CHAPTER_PAGES])
+def test_every_page_reads_cleanly(reports, page):
+    """No raw markup, no code cut at the edge, tables that fit and read, compact printed output."""
+    assert layout_problems(reports[page]) == []
+
+
+def test_the_layout_checks_catch_what_they_should(chapter_one):
+    """The checks are not vacuous: the probe saw the page's tables, code and printed output."""
+    layout = chapter_one.layout
+    assert layout["column"] > 300
+    assert len(layout["tables"]) >= 5
+    assert any(boxes >= 1 for _, boxes in layout["stream_boxes"])
+    # A fabricated report with one of each defect is caught on every count.
+    broken = replace(chapter_one, layout={
+        **layout,
+        "unresolved": ["{glue:text}`example`"],
+        "wide_code": [{"cell": 2, "input": True, "scroll_width": 900, "client_width": 680, "characters": 110,
+                       "line": "x = 1"}],
+        "tables": [{"cell": 3, "width": layout["column"] + 50, "height": 3 * layout["viewport_height"], "rows": 40,
+                    "in_output": True, "headers": ["", "hidden_units"], "snake_headers": ["hidden_units"],
+                    "raw_index": True, "unformatted": ["0.123456"], "raw_lists": ["[1, 2]"]}],
+        "stream_boxes": [[4, 20]],
+    })
+    problems = layout_problems(broken)
+    for expected in ("raw markup", "cut at the right edge", "wider than", "screens long", "headers in code",
+                     "raw DataFrame index", "unformatted", "raw Python lists", "boxes of printed output"):
+        assert any(expected in problem for problem in problems), expected
