@@ -21,8 +21,12 @@ $(STAMP): requirements.txt pyproject.toml
 assets: $(STAMP)
 	$(PY) scripts/fetch_web_assets.py
 
+# Any warning fails the build (-W); --keep-going reports every warning before failing. Each
+# chapter's execution time is printed at the end, read from the execution cache, pass or fail.
 book: assets
-	TF_CPP_MIN_LOG_LEVEL=2 $(VENV)/bin/jupyter-book build --keep-going .
+	@TF_CPP_MIN_LOG_LEVEL=2 $(VENV)/bin/jupyter-book build -W --keep-going .; status=$$?; \
+	$(PY) scripts/execution_times.py; \
+	if [ $$status -ne 0 ]; then echo "The build failed or warned (see above)."; exit $$status; fi
 	@echo "Open _build/html/index.html"
 
 # Debian's Chromium for the browser test (installed only where it is missing).
