@@ -79,7 +79,7 @@ def encode(name: str, values) -> np.ndarray:
         raise ValueError(f"unknown attribute {name!r}; allowed: {', '.join(ATTRIBUTES)}")
     allowed = ATTRIBUTES[name]
     codes = []
-    for value in np.atleast_1d(values):
+    for value in np.atleast_1d(values).tolist():
         if value not in allowed:
             raise ValueError(f"{name} has no value {value!r}; allowed: {', '.join(allowed)}")
         codes.append(allowed.index(value))

@@ -4,8 +4,9 @@ Ellipses: every generated image is read back as an ellipse from its image moment
 pixels that differ from the background: their mean is the centre; the eigenvectors of their
 covariance give the angle, the eigenvalues the semi-axes, since a filled ellipse of semi-axis
 ``a`` has variance ``a**2 / 4`` along it and a thin outline ``a**2 / 2``), and its colour is
-the mean colour of those pixels. An image counts as a *valid ellipse* when the ellipse drawn
-from those parameters overlaps its pixels well (intersection over union >= 0.6) and its
+the mean colour of those that differ most from the background (anti-aliased edges are mixed). An image counts as a *valid ellipse* when the ellipse drawn
+from those parameters overlaps its pixels well (intersection over union >= 0.8; 0.6 for
+the thin outlines, compared thickened by a pixel) and its
 semi-axes lie in the training range. Coverage then asks which modes of the training set the
 samples reach: the share of hue, angle and size bins that receive at least a quarter of the
 samples the training set would put there.
@@ -32,7 +33,8 @@ ANGLE_BINS = 12
 SIZE_BINS = 6
 #: A bin is covered when it gets at least this share of the samples the training set puts there.
 COVERED_SHARE = 0.25
-VALID_IOU = 0.6
+#: Overlap needed for a valid ellipse: filled shapes must match closely, 1-2 px outlines (thickened) less so.
+VALID_IOU = {"filled": 0.8, "outline": 0.6}
 #: Ellipses rounder than this have no meaningful angle; they are left out of the angle scores.
 ROUND_RATIO = 1.15
 
@@ -72,7 +74,9 @@ def ellipse_parameters(images: np.ndarray, background: np.ndarray, filled: bool)
     b = np.sqrt(factor * np.maximum(eigenvalues[:, 0], 0))
     major = eigenvectors[:, :, 1]
     angle = np.degrees(np.arctan2(major[:, 1], major[:, 0])) % 180.0
-    color = (rgb * mask[..., None]).sum(axis=(1, 2)) / np.maximum(area, 1)[:, None]
+    # Colour: the pixels that differ most from the background (edges are mixed with it).
+    strongest = mask & (difference >= 0.9 * difference.max(axis=(1, 2), keepdims=True))
+    color = (rgb * strongest[..., None]).sum(axis=(1, 2)) / np.maximum(strongest.sum(axis=(1, 2)), 1)[:, None]
     drawn = _ellipse_coverage(size, cx, cy, np.maximum(a, 0.5), np.maximum(b, 0.5), angle, outline=not filled) > 0.5
     if not filled:
         # A 1-2 px outline misses itself by a pixel after rounding: compare both thickened by a pixel.
@@ -140,7 +144,7 @@ class EllipseScorer:
         """``ellipse_parameters`` with this training set's background and fill, plus ``valid``."""
         found = ellipse_parameters(images, self.background, self.filled)
         low, high = self.axis_limits
-        found["valid"] = (found["iou"] >= VALID_IOU) & (found["b"] >= low) & (found["a"] <= high)
+        found["valid"] = (found["iou"] >= VALID_IOU["filled" if self.filled else "outline"]) & (found["b"] >= low) & (found["a"] <= high)
         return found
 
     def __call__(self, images: np.ndarray) -> dict[str, float]:
@@ -232,16 +236,16 @@ def train_attribute_classifier(images: np.ndarray, codes: dict[str, np.ndarray],
     size = images.shape[1]
     inputs = keras.Input((size, size, 3))
     x = inputs
-    for width in (32, 64, 96):
+    for width in (32, 64, 128):
         x = keras.layers.Conv2D(width, 3, padding="same", activation="relu")(x)
         x = keras.layers.MaxPooling2D()(x)
-    x = keras.layers.GlobalAveragePooling2D()(x)
-    features = keras.layers.Dense(64, activation="relu", name="features")(x)
+    x = keras.layers.Flatten()(x)  # keeps where things are: hair sits on top, clothes at the bottom
+    features = keras.layers.Dense(128, activation="relu", name="features")(x)
     heads = [keras.layers.Dense(count, activation="softmax", name=name)(features) for name, count in counts.items()]
     model = keras.Model(inputs, heads)
-    model.compile(optimizer=keras.optimizers.Adam(2e-3), loss=["sparse_categorical_crossentropy"] * len(heads))
+    model.compile(optimizer=keras.optimizers.Adam(1e-3), loss=["sparse_categorical_crossentropy"] * len(heads))
     targets = [np.asarray(codes[name])[train] for name in counts]
-    model.fit(images[train], targets, batch_size=64, epochs=epochs, verbose=verbose, shuffle=True)
+    model.fit(images[train], targets, batch_size=32, epochs=epochs, verbose=verbose, shuffle=True)
     classifier = AttributeClassifier(model, keras.Model(inputs, features), dict(counts), {})
     predicted = classifier.predict(images[test])
     classifier.holdout_accuracy = {name: float((predicted[name] == np.asarray(codes[name])[test]).mean())
@@ -276,7 +280,10 @@ class FaceScorer:
     def __init__(self, classifier: AttributeClassifier, real_images: np.ndarray, real_codes: dict[str, np.ndarray],
                  n_reference: int = 1000):
         self.classifier = classifier
-        self.real_features = classifier.features(real_images[:n_reference])
+        features = classifier.features(real_images[:n_reference])
+        # One scale for all features (their real RMS) keeps the kernel's values near 1.
+        self.feature_scale = float(np.sqrt((features ** 2).mean())) or 1.0
+        self.real_features = features / self.feature_scale
         self.real_share = {name: np.bincount(np.asarray(real_codes[name]), minlength=count) / len(real_codes[name])
                            for name, count in classifier.counts.items()}
 
@@ -290,7 +297,7 @@ class FaceScorer:
             scores[f"coverage_{name}"] = float((counts[occupied] >= COVERED_SHARE * self.real_share[name][occupied]
                                                 * n).mean())
         scores["coverage"] = float(np.mean([scores[f"coverage_{name}"] for name in self.classifier.counts]))
-        scores["kid"] = kernel_distance(self.real_features, self.classifier.features(images))
+        scores["kid"] = kernel_distance(self.real_features, self.classifier.features(images) / self.feature_scale)
         if conditions:
             for name in self.classifier.counts:
                 if name in conditions:
