@@ -69,6 +69,10 @@ SMALL_PARAMETERS: dict[str, dict] = {
         "TABLE_RUNS": {2: {"n_questions": 1_000, "epochs": 3}},
         "LIMIT_DIGITS": 4, "LIMIT_QUESTIONS": 3_000, "LIMIT_EPOCHS": 2, "N_TEST_100": 100, "N_TEST_1000": 20,
     },
+    # Gene Lyrica One on 150 songs for 2 epochs, the other networks as short, two n-gram orders.
+    "04_gene_lyrica_one.ipynb": dict(
+        GENE_EPOCHS=2, GENE_MAX_SONGS=150, ORIGINAL_EPOCHS=1, BABA_EPOCHS=4, TOD_MAX_SONGS=150, SEQUENCE_EPOCHS=2,
+        NGRAM_ORDERS=[2, 3], TEMPERATURES=[0.0, 1.0], SWEEP_SAMPLES=5, SWEEP_WORDS=20),
 }
 
 

@@ -23,11 +23,14 @@ from helpers.lyrics.models import CONFIGS, TrainingConfig, get_config, load, pre
 from helpers.lyrics.text import Vocabulary
 
 
-def export_for_browser(model, vocabulary, directory):
-    """Export ``model`` (ONNX) and ``vocabulary`` (JSON) into ``directory`` for the in-browser generator."""
+def export_for_browser(model, vocabulary, directory, name: str = "gene"):
+    """Export ``model`` (``<name>.onnx``) and ``vocabulary`` (``<name>_vocabulary.json``) into ``directory``.
+
+    The files the in-browser generator reads; returns ``{"model": path, "vocabulary": path}``.
+    """
     from helpers.lyrics.browser_export import export_for_browser as export
 
-    return export(model, vocabulary, directory)
+    return export(model, vocabulary, directory, name=name)
 
 
 __all__ = ["CONFIGS", "Corpus", "Song", "TrainingConfig", "Vocabulary", "evaluate", "export_for_browser",

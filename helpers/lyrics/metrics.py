@@ -220,3 +220,15 @@ def temperature_sweep(model, vocabulary: Vocabulary, training_songs: list[Song],
         row = repetition_metrics([vocabulary.decode(ids) for ids in generated], training)
         rows.append({"randomness": float(temperature), **row})
     return pd.DataFrame(rows), reference
+
+
+def loop_period(tokens: list[str], tail: int = 30) -> int | None:
+    """The shortest period with which the last ``tail`` words repeat exactly (``None``: no loop).
+
+    ``["i", "want", "to", "be"] * 10`` has period 4: argmax generation stuck in a loop.
+    """
+    words = list(tokens)[-tail:]
+    for period in range(1, len(words) // 2 + 1):
+        if all(words[i] == words[i - period] for i in range(period, len(words))):
+            return period
+    return None

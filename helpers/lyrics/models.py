@@ -76,7 +76,7 @@ GENE = replace(
     recurrent_dropout=0.0, learning_rate=3e-3, schedule="cosine", batch_size=512, epochs=8, monitor="val_loss",
     patience=2)
 BABA = replace(
-    GENE, name="baba", categories=BABA_CATEGORIES, monitor="loss", patience=100, epochs=60, learning_rate=5e-3,
+    GENE, name="baba", categories=BABA_CATEGORIES, monitor="loss", patience=100, epochs=30, learning_rate=5e-3,
     batch_size=128, dropout=0.0, head_dropout=0.0,
     description="Baba Twist: one small category, trained until it memorises (no dropout, training loss)")
 TOD = replace(

@@ -1,0 +1,396 @@
+"""Chapter 4's library: corpus, tokenization, training with resume, generation, metrics, CLI."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from helpers import lyrics
+from helpers.lyrics import corpus as corpus_module
+from helpers.lyrics import generation, metrics, models, text
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED_DATA = ROOT.parent / "shared" / "data"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def data_folder():
+    """The read-only local mirror of the data: nothing is downloaded in the tests."""
+    old = os.environ.get("TWOPLUSTWO_DATA")
+    if old is None:
+        os.environ["TWOPLUSTWO_DATA"] = str(SHARED_DATA)
+    yield
+    if old is None:
+        del os.environ["TWOPLUSTWO_DATA"]
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return lyrics.load_corpus()
+
+
+# A configuration small enough to train in seconds: Christmas carols, tiny layers.
+TINY = dict(categories=("Christmas carols", "Spirituals", "Children's songs"), embedding_dim=8, units=16,
+            dense_units=16, epochs=2, batch_size=64)
+
+
+@pytest.fixture(scope="module")
+def tiny(corpus):
+    config = models.get_config("gene", **TINY)
+    data = models.prepare(corpus, config, seed=0)
+    model, vocabulary, history = lyrics.train(corpus, config, seed=0, data=data, verbose=0)
+    return model, vocabulary, history, data
+
+
+# --- corpus ---------------------------------------------------------------------------------
+
+def test_cleaning_removes_licence_numbering_and_stray_breaks():
+    report = corpus_module.CleaningReport()
+    raw = ("1. Row the boat\nRow it well.2. Sing the song\nAll day long\n\n\n\nEnd of it,\"Now we go\n\n"
+           "This work was published before January 1, 1931, and is in thepublic domainworldwide because the "
+           "author died at least 100 years ago.\n\nPublic domain\nPublic domainfalsefalse")
+    cleaned = corpus_module.clean_lyrics(raw, report)
+    assert cleaned == "Row the boat\nRow it well.\nSing the song\nAll day long\n\nEnd of it,\"\nNow we go"
+    assert report.licence_lines == 3 and report.licence_words > 20
+    assert report.numbering_marks == 2 and report.glued_lines_split == 1
+    double = corpus_module.clean_lyrics("one line\n\ntwo line\n\nthree line\n\nfour line", report)
+    assert double == "one line\ntwo line\nthree line\nfour line" and report.double_spaced_songs == 1
+
+
+def test_public_domain_corpus_is_clean_deduplicated_and_split_by_song(corpus):
+    assert 1300 < len(corpus.songs) < 1347
+    assert not any("public domain" in s.text.lower() for s in corpus.songs)
+    assert len(corpus.report.duplicates) >= 6  # the issue's 6 songs sharing their first 200 characters
+    keys = [corpus_module._duplicate_key(s.text) for s in corpus.songs]
+    assert len(keys) == len(set(keys))
+    training, held = corpus.split(held_out=0.1, seed=0)
+    assert len(training) + len(held) == len(corpus.songs)
+    assert not {id(s) for s in training} & {id(s) for s in held}
+    assert 0.07 < len(held) / len(corpus.songs) < 0.13
+    assert corpus.split(held_out=0.1, seed=0) == (training, held)
+    assert corpus.split(held_out=0.1, seed=1)[1] != held
+    # A subset's split agrees with the full corpus's: no song held out of one is trained on in the other.
+    subset = corpus.select(["Sea songs"])
+    assert set(map(id, subset.split(seed=0)[1])) == {id(s) for s in held if s.category == "Sea songs"}
+
+
+def test_bad_corpus_arguments(corpus):
+    with pytest.raises(ValueError, match="held_out"):
+        corpus.split(held_out=0)
+    with pytest.raises(ValueError, match="held_out"):
+        corpus.split(held_out=float("nan"))
+    with pytest.raises(ValueError, match="categories"):
+        corpus.select(["Rock"])
+    with pytest.raises(ValueError, match="source"):
+        lyrics.load_corpus("kaggle")
+
+
+def test_kaggle_csv_reader(tmp_path):
+    path = tmp_path / "songdata.csv"
+    path.write_text('artist,song,link,text\nABBA,"Ahe\'s My Kind Of Girl",/a/1,"Look at her face\nIt\'s a wonderful '
+                    'face"\nABBA,Andante,/a/2,"Take it easy\nwith me, please"\nQueen,Bohemian,/q/1,"Is this the '
+                    'real life\nIs this just fantasy"\n', encoding="utf-8")
+    corpus = lyrics.load_corpus(path)
+    assert [s.category for s in corpus.songs] == ["ABBA", "ABBA", "Queen"]
+    assert corpus.songs[0].text == "Look at her face\nIt's a wonderful face"
+    assert len(lyrics.load_corpus(path, categories=["Queen"]).songs) == 1
+    broken = tmp_path / "broken.csv"
+    broken.write_text("artist,song,link\nABBA,x,/a\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"lacks the column\(s\) \['text'\]"):
+        lyrics.load_corpus(broken)
+    with pytest.raises(ValueError, match="not a file"):
+        lyrics.load_corpus(tmp_path / "missing.csv")
+
+
+def test_wrong_hash_data_file_is_refused(tmp_path, monkeypatch):
+    target = tmp_path / "lyrics" / "lyrics_data.json"
+    target.parent.mkdir()
+    target.write_text(json.dumps([{"title": "x", "lyrics": "a b", "category": "c"}]))
+    monkeypatch.setenv("TWOPLUSTWO_DATA", str(tmp_path))
+    with pytest.raises(ValueError, match="SHA-256"):
+        lyrics.load_corpus()
+
+
+# --- text -----------------------------------------------------------------------------------
+
+TRICKY = {
+    "Can’t stop, WON'T stop!": ["can't", "stop", "won't", "stop"],
+    "line one\n\nline two\r\nthree": ["line", "one", "¶", "¶", "line", "two", "¶", "three"],
+    "“Quoted” ‘single’ rock'n'roll": ["quoted", "'single'", "rock'n'roll"],
+    "1,000 miles in 1928... 3.5": ["1", "000", "miles", "in", "1928", "3", "5"],
+    "Café ÉTÉ — naïve": ["café", "été", "naïve"],
+    "  \t ": [],
+    "¶ is not a word": ["is", "not", "a", "word"],
+}
+
+
+@pytest.mark.parametrize("raw", list(TRICKY))
+def test_tokenization_of_tricky_strings(raw):
+    assert text.tokenize([raw])[0] == TRICKY[raw]
+
+
+def test_vocabulary_windows_and_lookup():
+    vocabulary = text.build_vocabulary(["a b c\na b", "a b d\nc c"], min_count=2)
+    assert vocabulary.words[:2] == ["", "[UNK]"] and "d" not in vocabulary.words
+    assert vocabulary.window == 4  # median 2 words per line (lines: 3, 2, 3, 2)
+    encoded = vocabulary.encode(["a d zzz"])[0]
+    assert list(encoded[1:]) == [1, 1] and encoded[0] == vocabulary.index["a"]
+    x, y = text.windows([np.array([5, 6, 7], np.int32)], window=4)
+    assert x.tolist() == [[0, 0, 0, 5], [0, 0, 5, 6]] and y.tolist() == [6, 7]
+    assert text.detokenize(["a", "b", "¶", "c"]) == "a b\nc"
+    with pytest.raises(ValueError, match="list"):
+        text.tokenize("a string")
+
+
+# --- training, saving, resuming ----------------------------------------------------------------
+
+def test_training_uses_only_training_songs_and_reports_held_out(tiny, corpus):
+    model, vocabulary, history, data = tiny
+    training_all, held_all = corpus.split(seed=0)
+    assert {id(s) for s in data.training_songs} <= {id(s) for s in training_all}
+    assert {id(s) for s in data.held_out_songs} <= {id(s) for s in held_all}
+    assert history.epochs == 2 and len(history.history["val_loss"]) == 2
+    assert history.history["loss"][1] < history.history["loss"][0]
+    assert model.output_shape == (None, len(vocabulary))
+
+
+def test_configs_are_the_blogs_and_unknown_names_refused():
+    original = models.get_config("original")
+    assert (original.embedding_dim, original.units, original.dense_units, original.dropout,
+            original.recurrent_dropout, original.head_dropout) == (50, 128, 128, 0.2, 0.2, 0.3)
+    assert (original.optimizer, original.learning_rate, original.batch_size, original.epochs, original.monitor,
+            original.patience) == ("rmsprop", 1e-3, 256, 100, "loss", 10)
+    assert models.get_config("tod").epochs == 1 and models.get_config("tod").categories is None
+    assert models.get_config("gene").monitor == "val_loss"
+    with pytest.raises(ValueError, match="config must be one of"):
+        models.get_config("gene lyrica two")
+    with pytest.raises(ValueError, match="unknown configuration field"):
+        models.get_config("gene", hidden=3)
+    with pytest.raises(ValueError, match="epochs"):
+        models.get_config("gene", epochs=0)
+
+
+def test_keras_save_and_safe_load(tiny, tmp_path):
+    model, vocabulary, _, data = tiny
+    lyrics.save(model, vocabulary, tmp_path)
+    loaded, loaded_vocabulary = lyrics.load(tmp_path)
+    assert loaded_vocabulary.words == vocabulary.words and loaded_vocabulary.window == vocabulary.window
+    np.testing.assert_allclose(loaded.predict(data.x_held_out[:16], verbose=0),
+                               model.predict(data.x_held_out[:16], verbose=0), atol=1e-6)
+    with pytest.raises(ValueError, match="model.keras"):
+        lyrics.load(tmp_path / "nothing")
+
+
+RESUME_SCRIPT = """
+import sys
+from helpers import lyrics
+from helpers.lyrics import models
+corpus = lyrics.load_corpus()
+config = models.get_config("gene", categories=("Christmas carols", "Spirituals", "Children's songs"),
+                           embedding_dim=8, units=16, dense_units=16, epochs=12, batch_size=16, patience=100,
+                           monitor="loss")
+model, vocabulary, history = lyrics.train(corpus, config, seed=0, checkpoint_dir=sys.argv[1])
+print("RESUMED_FROM", history.resumed_from_epoch, "EPOCHS", history.epochs, flush=True)
+"""
+
+
+def test_sigkill_during_training_loses_at_most_one_epoch(tmp_path):
+    script = tmp_path / "train.py"
+    script.write_text(RESUME_SCRIPT)
+    checkpoints = tmp_path / "checkpoints"
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONPATH": str(ROOT)}
+    log = open(tmp_path / "first.log", "w")
+    process = subprocess.Popen([sys.executable, str(script), str(checkpoints)], stdout=log, stderr=subprocess.STDOUT,
+                               env=env, cwd=ROOT)
+    state = checkpoints / "state.json"
+    deadline = time.time() + 240
+    while time.time() < deadline:
+        if state.exists() and json.loads(state.read_text())["state"]["epoch"] >= 3:
+            break
+        time.sleep(0.2)
+    else:
+        process.kill()
+        pytest.fail("training never wrote a checkpoint for epoch 3")
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    log.close()
+    printed = [int(line.split("epoch")[1].split(":")[0]) for line in (tmp_path / "first.log").read_text().splitlines()
+               if line.startswith("[gene] epoch")]
+    assert printed and max(printed) < 12, "the run must be killed mid-training"
+    saved_epoch = json.loads(state.read_text())["state"]["epoch"]
+    resumed = subprocess.run([sys.executable, str(script), str(checkpoints)], capture_output=True, text=True, env=env,
+                             cwd=ROOT, timeout=300)
+    assert resumed.returncode == 0, resumed.stderr[-2000:]
+    words = resumed.stdout.split()
+    resumed_from, epochs = int(words[words.index("RESUMED_FROM") + 1]), int(words[words.index("EPOCHS") + 1])
+    assert resumed_from == saved_epoch >= max(printed) - 1  # at most the epoch in progress is lost
+    assert epochs == 12  # the history is whole: epochs before the kill and after the resume
+    assert f"resuming after epoch {resumed_from}" in resumed.stdout
+
+
+# --- generation -------------------------------------------------------------------------------
+
+def test_generation_is_seeded_and_argmax_is_deterministic(tiny):
+    model, vocabulary, _, _ = tiny
+    first = lyrics.generate(model, vocabulary, "joy to the world", words=15, randomness=0.0, seed=1)
+    assert first == lyrics.generate(model, vocabulary, "joy to the world", words=15, randomness=0.0, seed=2)
+    assert len(first.split()) + first.count("\n") == 15 or len(first.split()) <= 15
+    sampled = [lyrics.generate(model, vocabulary, "joy to the world", words=30, randomness=1.0, seed=s) for s in (3, 3, 4)]
+    assert sampled[0] == sampled[1] and sampled[0] != sampled[2]
+    # A tiny temperature is argmax, without numpy's sum(pvals) > 1 error.
+    assert lyrics.generate(model, vocabulary, "joy to the world", words=15, randomness=1e-12) == first
+    assert "[UNK]" not in lyrics.generate(model, vocabulary, "joy", words=50, randomness=2.0)
+
+
+def test_sampling_distribution_is_safe():
+    probabilities = np.array([[0.0, 0.1, 0.5, 0.4 - 1e-9, 1e-9, 0.0]])
+    for randomness in (1e-300, 1e-9, 0.3, 1.0, 2.0, 100.0):
+        distribution = generation.sampling_distribution(probabilities, randomness)
+        assert np.isfinite(distribution).all() and abs(distribution.sum() - 1) < 1e-12
+        assert distribution[0, :2].sum() == 0 and distribution[0, 5] == 0
+    assert generation.sampling_distribution(probabilities, 1e-9)[0, 2] == 1.0
+    flat = generation.sampling_distribution(probabilities, 1.0)[0]
+    np.testing.assert_allclose(flat[2:5], probabilities[0, 2:5] / probabilities[0, 2:5].sum())
+
+
+def test_long_seed_uses_its_last_window_and_unknown_words_are_dropped(tiny):
+    model, vocabulary, _, _ = tiny
+    known = [w for w in vocabulary.words[3:] if w != text.NEWLINE][: vocabulary.window + 10]
+    long_seed = " ".join(known)
+    tail = " ".join(known[-vocabulary.window:])
+    assert lyrics.generate(model, vocabulary, long_seed, words=10) == lyrics.generate(model, vocabulary, tail, words=10)
+    assert (lyrics.generate(model, vocabulary, "zzqx " + tail + " qqzx", words=10)
+            == lyrics.generate(model, vocabulary, tail, words=10))
+
+
+@pytest.mark.parametrize("arguments, message", [
+    (dict(seed_text=""), "seed_text is empty"),
+    (dict(seed_text="   \n "), "seed_text is empty"),
+    (dict(seed_text="zzqx qqzx"), "no word the network knows"),
+    (dict(seed_text=None), "seed_text must be a string"),
+    (dict(randomness=-0.1), "randomness must be at least 0"),
+    (dict(randomness=float("nan")), "randomness must be finite"),
+    (dict(randomness=float("inf")), "randomness must be finite"),
+    (dict(randomness="hot"), "randomness must be a number"),
+    (dict(words=0), "words must be at least 1"),
+    (dict(words=10**7), "words must be at most"),
+    (dict(words=2.5), "words must be an integer"),
+    (dict(seed=-1), "seed must be"),
+])
+def test_bad_generation_input_is_a_clear_error(tiny, arguments, message):
+    model, vocabulary, _, _ = tiny
+    call = {"seed_text": "joy to the world", **arguments}
+    with pytest.raises(ValueError, match=message):
+        lyrics.generate(model, vocabulary, **call)
+
+
+# --- metrics ----------------------------------------------------------------------------------
+
+def test_perplexity_of_a_uniform_model_is_the_vocabulary_size(tiny):
+    import keras
+
+    _, vocabulary, _, data = tiny
+    inputs = keras.Input(shape=(vocabulary.window,), dtype="int32")
+    zeros = keras.layers.Lambda(lambda x: keras.ops.zeros((keras.ops.shape(x)[0], len(vocabulary))))(inputs)
+    uniform = keras.Model(inputs, keras.layers.Softmax()(zeros))
+    scores = lyrics.evaluate(uniform, vocabulary, data.held_out_songs)
+    assert scores["perplexity"] == pytest.approx(len(vocabulary), rel=1e-5)
+    assert lyrics.perplexity(uniform, vocabulary, data.held_out_songs) == pytest.approx(len(vocabulary), rel=1e-5)
+
+
+def test_trained_model_beats_uniform_and_top5_at_least_top1(tiny):
+    model, vocabulary, _, data = tiny
+    scores = lyrics.evaluate(model, vocabulary, data.held_out_songs)
+    assert scores["perplexity"] < len(vocabulary) / 2
+    assert 0 <= scores["top1"] <= scores["top5"] <= 1
+
+
+def test_kneser_ney_matches_nltk():
+    import random
+
+    from nltk.lm import KneserNeyInterpolated
+    from nltk.lm.preprocessing import padded_everygram_pipeline
+
+    rng = random.Random(0)
+    words = "a b c d e [UNK] ¶".split()
+    songs = [[rng.choice(words) for _ in range(rng.randint(3, 25))] for _ in range(40)]
+    tests = [[rng.choice(words) for _ in range(12)] for _ in range(5)]
+    for order in (2, 3, 5):
+        for discount in (0.1, 0.75):
+            reference = KneserNeyInterpolated(order, discount=discount)
+            reference.fit(*padded_everygram_pipeline(order, songs))
+            ours = metrics.KneserNey(order, songs, discount)
+            for song in tests:
+                padded = ["<s>"] * (order - 1) + song
+                for i in range(order - 1, len(padded)):
+                    context = tuple(padded[i - order + 1:i])
+                    assert ours.score(padded[i], context) == pytest.approx(
+                        reference.unmasked_score(padded[i], context), abs=1e-12)
+            # Probabilities over the vocabulary sum to 1 in a seen context.
+            vocabulary = set(words) | {"</s>"}
+            assert sum(ours.score(w, ("<s>",) * (order - 1)) for w in vocabulary) == pytest.approx(1.0)
+
+
+def test_repetition_and_copying_metrics():
+    training = metrics.TrainingText([["the", "sea", "is", "wide", "¶", "and", "deep"]])
+    assert training.longest_copied_run(["x", "sea", "is", "wide", "and", "deep", "y"]) == 5
+    assert training.copied_share(["the", "sea", "is", "wide", "no"]) == 0.5
+    assert metrics.distinct_n(["a", "a", "a", "b"], 1) == 0.5
+    assert metrics.repeated_line_rate(["a", "b", "¶", "a", "b", "¶", "c"]) == pytest.approx(1 / 3)
+    assert metrics.loop_period(["i", "want", "to", "be"] * 10) == 4
+    assert metrics.loop_period(list("abcdefghijklmnopqrstuvwxyz")) is None
+
+
+# --- command line -----------------------------------------------------------------------------
+
+def run_cli(*arguments, **kwargs):
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-m", "helpers.lyrics", *arguments], capture_output=True, text=True,
+                          env=env, cwd=ROOT, timeout=300, **kwargs)
+
+
+def test_cli_help_explains_randomness():
+    result = run_cli("generate", "--help")
+    assert result.returncode == 0
+    assert "randomness" in result.stdout and "most likely" in result.stdout and "temperature" in result.stdout
+
+
+def test_cli_generates_from_a_saved_model_and_refuses_bad_input(tiny, tmp_path):
+    model, vocabulary, _, _ = tiny
+    lyrics.save(model, vocabulary, tmp_path)
+    result = run_cli("generate", "--seed-text", "joy to the world", "--randomness", "0", "--words", "12",
+                     "--model-dir", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == lyrics.generate(model, vocabulary, "joy to the world", words=12).strip()
+    for arguments, message in [(["--randomness", "-1"], "randomness must be at least 0"),
+                               (["--randomness", "nan"], "randomness must be finite"),
+                               (["--words", "0"], "words must be at least 1"),
+                               (["--network", "gene lyrica two"], "network must be one of")]:
+        result = run_cli("generate", "--seed-text", "joy", "--model-dir", str(tmp_path), *arguments)
+        assert result.returncode == 2 and message in result.stderr, result.stderr
+        assert "Traceback" not in result.stderr
+
+
+# --- browser export ---------------------------------------------------------------------------
+
+def test_export_for_browser_matches_keras(tiny, tmp_path):
+    from helpers import browser
+
+    model, vocabulary, _, data = tiny
+    paths = lyrics.export_for_browser(model, vocabulary, tmp_path, name="tiny")
+    assert paths["model"].stat().st_size < 8_000_000
+    exported = json.loads(paths["vocabulary"].read_text(encoding="utf-8"))
+    assert exported["words"] == vocabulary.words and exported["window"] == vocabulary.window
+    windows = data.x_held_out[:32]
+    np.testing.assert_allclose(browser.run_onnx(paths["model"], windows), model.predict(windows, verbose=0),
+                               atol=1e-5)
+    assert math.isclose(float(browser.run_onnx(paths["model"], windows).sum(axis=1).mean()), 1.0, rel_tol=1e-5)
