@@ -6,7 +6,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: book test assets chromium screenshots benchmark clean
+.PHONY: book test assets chromium screenshots benchmark clean lab
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,14 @@ test: assets chromium
 # Screenshots of the built site for humans: screenshots/*.png
 screenshots: chromium
 	$(PY) scripts/screenshot.py _build/html screenshots
+
+# Read and run the chapters in JupyterLab: the version pinned in requirements.txt is installed
+# into the book's environment if it is missing. Options pass through: make lab LAB_ARGS=--no-browser
+LAB_PIN := $(shell grep -E '^jupyterlab==' requirements.txt)
+lab: $(STAMP)
+	@$(PY) -m pip show jupyterlab 2>/dev/null | grep -qx 'Version: $(subst jupyterlab==,,$(LAB_PIN))' \
+		|| $(PY) -m pip install --quiet '$(LAB_PIN)'
+	$(VENV)/bin/jupyter-lab $(LAB_ARGS) notebooks/
 
 benchmark: $(STAMP)
 	TF_CPP_MIN_LOG_LEVEL=2 $(PY) benchmarks/bench_grid.py
