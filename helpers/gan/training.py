@@ -10,6 +10,12 @@ returns a ``GanRun`` with:
   from fixed noise), and ``reference``: the same scores for real images;
 * ``losses`` and ``seconds`` per epoch.
 
+With ``average=decay`` (e.g. 0.995) the run also keeps a running average of the generator's
+weights (an exponential moving average, updated after every step; the fix for mode collapse
+the chapter measures) and scores it beside the trained generator:
+``average_generator``, ``average_snapshots`` and ``average_metrics``. Training itself is
+unchanged: the average never feeds back, so the plain DCGAN and its average come from one run.
+
 Everything random comes from ``seed``: the weights (``keras.utils.set_random_seed``), the
 shuffling and the noise (numpy Generators seeded with ``(seed, epoch)``), so a run resumed
 from its checkpoint continues exactly as if it had never stopped. With ``checkpoint_dir``
@@ -57,6 +63,9 @@ class GanRun:
     fixed_noise: np.ndarray
     conditional_on: dict[str, int] = field(default_factory=dict)
     fixed_conditions: dict[str, np.ndarray] = field(default_factory=dict)
+    average_generator: keras.Model | None = None
+    average_snapshots: np.ndarray | None = None
+    average_metrics: list[dict] = field(default_factory=list)
 
     @property
     def epochs(self) -> int:
@@ -69,10 +78,16 @@ class GanRun:
 
         return pd.DataFrame(self.metrics).rename_axis("epoch")
 
-    def generate(self, n: int, seed: int = 0, conditions: dict[str, np.ndarray] | None = None) -> np.ndarray:
-        """``n`` images in [-1, 1] from seeded noise (and integer attribute codes if conditional)."""
+    def generate(self, n: int, seed: int = 0, conditions: dict[str, np.ndarray] | None = None,
+                 average: bool = False) -> np.ndarray:
+        """``n`` images in [-1, 1] from seeded noise (and integer attribute codes if conditional).
+
+        ``average=True`` draws them with the weight-averaged generator (runs trained with ``average``).
+        """
+        if average and self.average_generator is None:
+            raise ValueError("average=True needs a run trained with average=<decay>")
         noise = np.random.default_rng(seed).standard_normal((n, self.config.noise_dim)).astype(np.float32)
-        return generate(self.generator, noise, self.conditional_on, conditions)
+        return generate(self.average_generator if average else self.generator, noise, self.conditional_on, conditions)
 
 
 def one_hot_conditions(conditional_on: dict[str, int], conditions: dict[str, np.ndarray]) -> np.ndarray:
@@ -119,7 +134,7 @@ def train_gan(images: np.ndarray, config: str | DcganConfig = "book", epochs: in
               labels: dict | None = None, *, conditional_on: dict[str, int] | None = None,
               scorer: Scorer | None = None, n_score: int = 256, batch_size: int | None = None,
               checkpoint_dir: str | Path | None = None, stop_after: int | None = None,
-              verbose: bool = True) -> GanRun:
+              average: float | None = None, verbose: bool = True) -> GanRun:
     """Train a DCGAN on ``images`` (``(n, size, size, 3)`` in [-1, 1]); see the module docstring.
 
     ``labels``: ellipse labels (from ``draw_ellipses``) make the ellipse scores the default
@@ -128,13 +143,18 @@ def train_gan(images: np.ndarray, config: str | DcganConfig = "book", epochs: in
     takes the one-hot attributes beside the noise, and the discriminator also predicts them
     (an auxiliary classifier, as in AC-GAN). ``scorer(images)`` (or ``scorer(images,
     conditions)`` when conditional) returns a dict of scores. ``stop_after`` ends the run
-    after that epoch (as if killed), leaving the checkpoint to resume from.
+    after that epoch (as if killed), leaving the checkpoint to resume from. ``average``: decay
+    of the generator weight average (see the module docstring), ``None`` for none.
     """
     images = check_images(images)
     config = get_config(config)
     epochs = check_int("epochs", epochs, minimum=1)
     seed = check_int("seed", seed, minimum=0)
     n_score = check_int("n_score", n_score, minimum=N_FIXED)
+    if average is not None:
+        from helpers.checks import check_float
+
+        average = check_float("average", average, minimum=0.0, maximum=1.0, inclusive_minimum=False)
     size = images.shape[1]
     batch_size = check_int("batch_size", batch_size if batch_size is not None else config.batch_size, minimum=1)
     batch_size = min(batch_size, len(images))
@@ -167,6 +187,11 @@ def train_gan(images: np.ndarray, config: str | DcganConfig = "book", epochs: in
     d_optimizer = keras.optimizers.Adam(config.learning_rate, beta_1=config.beta_1)
     g_optimizer.build(generator.trainable_variables)
     d_optimizer.build(discriminator.trainable_variables)
+    average_generator = None
+    if average is not None:
+        average_generator = build_generator(size, config, condition_dim=sum(conditional_on.values()),
+                                            name="average_generator")
+        average_generator.set_weights(generator.get_weights())
 
     fixed_rng = np.random.default_rng([seed, 2**31 - 1])
     fixed_noise = fixed_rng.standard_normal((n_score, config.noise_dim)).astype(np.float32)
@@ -181,18 +206,24 @@ def train_gan(images: np.ndarray, config: str | DcganConfig = "book", epochs: in
             return {}
         return scorer(epoch_images, fixed_conditions) if conditional_on else scorer(epoch_images)
 
-    step = _make_train_step(generator, discriminator, g_optimizer, d_optimizer, config, class_counts)
+    step = _make_train_step(generator, discriminator, g_optimizer, d_optimizer, config, class_counts,
+                            average_generator, average)
     state = _State()
     checkpoint = Path(checkpoint_dir) / "gan_state.npz" if checkpoint_dir is not None else None
-    fingerprint = _fingerprint(images, config, seed, conditional_on)
+    fingerprint = _fingerprint(images, config, seed, {**conditional_on, "__average__": average})
+    saved_objects = [generator, discriminator, g_optimizer, d_optimizer] + (
+        [average_generator] if average_generator is not None else [])
     if checkpoint is not None and checkpoint.exists():
-        state = _load(checkpoint, fingerprint, generator, discriminator, g_optimizer, d_optimizer)
+        state = _load(checkpoint, fingerprint, *saved_objects)
         if verbose:
             print(f"resumed from {checkpoint} after epoch {state.epoch}", flush=True)
     if state.epoch == 0:
         first = generate(generator, fixed_noise, conditional_on, fixed_conditions)
         state.snapshots = [first[:N_FIXED]]
         state.metrics = [score(first)]
+        if average_generator is not None:
+            state.average_snapshots = [first[:N_FIXED]]
+            state.average_metrics = [state.metrics[0]]
     reference = score(images[np.random.default_rng([seed, 7]).choice(len(images), min(n_score, len(images)),
                                                                         replace=False)]) if not conditional_on else {}
     if conditional_on and scorer is not None:
@@ -221,21 +252,32 @@ def train_gan(images: np.ndarray, config: str | DcganConfig = "book", epochs: in
         samples = generate(generator, fixed_noise, conditional_on, fixed_conditions)
         state.snapshots.append(samples[:N_FIXED])
         state.metrics.append(score(samples))
+        if average_generator is not None:
+            averaged = generate(average_generator, fixed_noise, conditional_on, fixed_conditions)
+            state.average_snapshots.append(averaged[:N_FIXED])
+            state.average_metrics.append(score(averaged))
         state.losses["discriminator"].append(d_total / batches)
         state.losses["generator"].append(g_total / batches)
         state.seconds.append(seconds)
         state.epoch = epoch
         if checkpoint is not None:
-            _save(checkpoint, fingerprint, state, generator, discriminator, g_optimizer, d_optimizer)
+            _save(checkpoint, fingerprint, state, *saved_objects)
         if verbose:
             shown = ", ".join(f"{k} {v:.3f}" for k, v in state.metrics[-1].items() if isinstance(v, float))
+            if average_generator is not None and "coverage" in state.average_metrics[-1]:
+                shown += f" (average: coverage {state.average_metrics[-1]['coverage']:.3f})"
+            elif average_generator is not None and "hue_coverage" in state.average_metrics[-1]:
+                shown += f" (average: hue_coverage {state.average_metrics[-1]['hue_coverage']:.3f})"
             print(f"epoch {epoch}/{epochs}: {seconds:.1f} s, loss D {d_total / batches:.3f} "
                   f"G {g_total / batches:.3f}" + (f"; {shown}" if shown else ""), flush=True)
             sys.stdout.flush()
     return GanRun(config=config, size=size, seed=seed, snapshots=np.stack(state.snapshots), metrics=state.metrics,
                   reference=reference, losses=state.losses, seconds=state.seconds, generator=generator,
                   discriminator=discriminator, fixed_noise=fixed_noise[:N_FIXED], conditional_on=conditional_on,
-                  fixed_conditions={k: v[:N_FIXED] for k, v in fixed_conditions.items()})
+                  fixed_conditions={k: v[:N_FIXED] for k, v in fixed_conditions.items()},
+                  average_generator=average_generator,
+                  average_snapshots=np.stack(state.average_snapshots) if average_generator is not None else None,
+                  average_metrics=state.average_metrics)
 
 
 def _pack(images: tf.Tensor, pack: int) -> tf.Tensor:
@@ -249,8 +291,16 @@ def _pack(images: tf.Tensor, pack: int) -> tf.Tensor:
 
 
 def _make_train_step(generator, discriminator, g_optimizer, d_optimizer, config: DcganConfig,
-                     class_counts: tuple[int, ...]):
-    """One compiled step updating both networks, the tutorial's way (plus AC-GAN terms if conditional)."""
+                     class_counts: tuple[int, ...], average_generator=None, decay: float | None = None):
+    """One compiled step updating both networks, the tutorial's way (plus AC-GAN terms if conditional).
+
+    With ``average_generator`` every weight and batch-norm statistic of the generator is also
+    folded into its running average, with a warm-up so early steps do not dominate:
+    ``min(decay, (1 + t) / (10 + t))`` at step ``t``.
+    """
+    if average_generator is not None:
+        pairs = [(a, v) for a, v in zip(average_generator.variables, generator.variables)
+                 if "seed_generator" not in v.path]
     bce = keras.losses.BinaryCrossentropy(from_logits=True)
     offsets = np.concatenate([[0], np.cumsum(class_counts)]).astype(int)
 
@@ -285,6 +335,11 @@ def _make_train_step(generator, discriminator, g_optimizer, d_optimizer, config:
         d_grads = d_tape.gradient(d_loss, discriminator.trainable_variables)
         g_optimizer.apply_gradients(zip(g_grads, generator.trainable_variables))
         d_optimizer.apply_gradients(zip(d_grads, discriminator.trainable_variables))
+        if average_generator is not None:
+            steps = tf.cast(g_optimizer.iterations, tf.float32)  # saved with the optimiser: resumes exactly
+            rate = tf.minimum(decay, (1.0 + steps) / (10.0 + steps))
+            for averaged, current in pairs:
+                averaged.assign(rate * averaged + (1.0 - rate) * current)
         return d_loss, g_loss
 
     return step
@@ -297,6 +352,8 @@ class _State:
     metrics: list = field(default_factory=list)
     losses: dict = field(default_factory=lambda: {"discriminator": [], "generator": []})
     seconds: list = field(default_factory=list)
+    average_snapshots: list = field(default_factory=list)
+    average_metrics: list = field(default_factory=list)
 
 
 def _fingerprint(images: np.ndarray, config: DcganConfig, seed: int, conditional_on: dict) -> str:
@@ -312,7 +369,9 @@ def _save(path: Path, fingerprint: str, state: _State, *objects) -> None:
     """Every variable (weights, batch-norm statistics, dropout seeds, optimiser moments) plus the history."""
     arrays = {f"v{i}_{j}": v.numpy() for i, obj in enumerate(objects) for j, v in enumerate(obj.variables)}
     meta = json.dumps({"fingerprint": fingerprint, "epoch": state.epoch, "metrics": state.metrics,
-                       "losses": state.losses, "seconds": state.seconds})
+                       "losses": state.losses, "seconds": state.seconds, "average_metrics": state.average_metrics})
+    if state.average_snapshots:
+        arrays["average_snapshots"] = np.stack(state.average_snapshots)
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(path.stem + ".partial.npz")
     np.savez(temporary, meta=np.array(meta), snapshots=np.stack(state.snapshots), **arrays)
@@ -329,5 +388,7 @@ def _load(path: Path, fingerprint: str, *objects) -> _State:
             for j, variable in enumerate(obj.variables):
                 variable.assign(saved[f"v{i}_{j}"])
         snapshots = list(saved["snapshots"])
+        average_snapshots = list(saved["average_snapshots"]) if "average_snapshots" in saved else []
     return _State(epoch=meta["epoch"], snapshots=snapshots, metrics=meta["metrics"], losses=meta["losses"],
-                  seconds=meta["seconds"])
+                  seconds=meta["seconds"], average_snapshots=average_snapshots,
+                  average_metrics=meta["average_metrics"])

@@ -20,12 +20,16 @@ LABELS = {"hair": "hair", "hairColor": "hair colour", "skinColor": "skin", "clot
           "eyes": "eyes", "mouth": "mouth"}
 
 
-def faces_png(run: GanRun, choice: dict[str, int], n: int = 8, seed: int = 0, scale: int = 3) -> bytes:
-    """PNG bytes of ``n`` faces drawn for the attribute codes in ``choice`` from noise ``seed``."""
+def faces_png(run: GanRun, choice: dict[str, int], n: int = 8, seed: int = 0, scale: int = 3,
+              average: bool = False) -> bytes:
+    """PNG bytes of ``n`` faces drawn for the attribute codes in ``choice`` from noise ``seed``.
+
+    ``average=True`` draws with the run's weight-averaged generator.
+    """
     from PIL import Image
 
     conditions = {name: np.full(n, int(choice[name])) for name in run.conditional_on}
-    picture = grid(run.generate(n, seed=seed, conditions=conditions), columns=n)
+    picture = grid(run.generate(n, seed=seed, conditions=conditions, average=average), columns=n)
     image = Image.fromarray(picture).resize((picture.shape[1] * scale, picture.shape[0] * scale),
                                             Image.Resampling.NEAREST)
     buffer = io.BytesIO()
@@ -33,7 +37,7 @@ def faces_png(run: GanRun, choice: dict[str, int], n: int = 8, seed: int = 0, sc
     return buffer.getvalue()
 
 
-def face_picker(run: GanRun, n: int = 8, seed: int = 0):
+def face_picker(run: GanRun, n: int = 8, seed: int = 0, average: bool = False):
     """Dropdowns for each attribute of a conditional ``run`` and a "new faces" button."""
     import ipywidgets as widgets
 
@@ -48,7 +52,8 @@ def face_picker(run: GanRun, n: int = 8, seed: int = 0):
     state = {"seed": seed}
 
     def redraw(*_):
-        image.value = faces_png(run, {name: dropdown.value for name, dropdown in dropdowns.items()}, n, state["seed"])
+        choice = {name: dropdown.value for name, dropdown in dropdowns.items()}
+        image.value = faces_png(run, choice, n, state["seed"], average=average)
 
     def new_faces(_):
         state["seed"] += 1

@@ -1,0 +1,52 @@
+"""Chapter 5 executed headless with small parameters; asserts on the values it glued."""
+
+from __future__ import annotations
+
+import nbformat
+import pytest
+
+from conftest import NOTEBOOKS, SMALL_PARAMETERS, glued
+
+NAME = "05_cartoon_avatars.ipynb"
+
+SMALL = SMALL_PARAMETERS[NAME]
+
+
+def test_committed_without_outputs_and_with_one_parameters_cell():
+    notebook = nbformat.read(NOTEBOOKS / NAME, as_version=4)
+    tagged = [c for c in notebook.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
+    assert len(tagged) == 1
+    for name in SMALL:
+        assert f"{name} = " in tagged[0].source
+    assert all(not c.get("outputs") for c in notebook.cells if c.cell_type == "code")
+    assert notebook.metadata["kernelspec"]["name"] == "python3"
+    assert sum(1 for c in notebook.cells if c.cell_type == "markdown" and c.source.startswith("# ")) == 1
+
+
+@pytest.mark.notebook
+def test_chapter_5_executes_and_its_results_hold(executed):
+    notebook = executed(NAME)
+    values = glued(notebook)
+    shares = ["outline_color_valid", "white_on_black_valid", "opaque_color_valid", "opaque_color_hue_coverage",
+              "white_on_black_angle_coverage", "faces_plain_coverage", "faces_fix_coverage", "faces_real_coverage",
+              "outline_background_share"]
+    for name in shares:
+        assert 0.0 <= values[name] <= 1.0, name
+    # The outline data are mostly white, and a blank page is closer to them than they are to each other.
+    assert values["outline_background_share"] > 0.8
+    assert values["outline_blank_distance"] < values["outline_between_distance"]
+    # Real faces scored by the same classifiers cover every mode they were trained on... nearly.
+    assert values["faces_real_coverage"] >= 0.8
+    for name in ("hair", "hairColor", "skinColor", "clothingColor", "eyes"):
+        assert 0.0 <= values[f"agreement_{name}"] <= 1.0, name
+        assert 0.0 <= values[f"classifier_{name}"] <= 1.0, name
+    assert values["ellipse_epochs"] == SMALL["ELLIPSE_EPOCHS"]
+    assert 0 < values["generator_mb"] < 8
+    assert values["chapter_minutes"] > 0
+    # The per-epoch animations are plotly figures with one frame per epoch (+ the untrained one).
+    html = [o["data"]["text/html"] for c in notebook.cells for o in c.get("outputs", [])
+            if "text/html" in o.get("data", {}) and "plotly" in "".join(o["data"]["text/html"])]
+    assert len(html) >= 6  # 3 ellipse animations, 2 face runs, conditional, + score curves
+    # The in-browser app's element is on the page, with its model's hash.
+    assert any("twoplustwo-browser-model" in "".join(o.get("data", {}).get("text/html", ""))
+               for c in notebook.cells for o in c.get("outputs", []))
