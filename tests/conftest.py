@@ -73,6 +73,10 @@ SMALL_PARAMETERS: dict[str, dict] = {
     "04_gene_lyrica_one.ipynb": dict(
         GENE_EPOCHS=2, GENE_MAX_SONGS=150, ORIGINAL_EPOCHS=1, BABA_EPOCHS=4, TOD_MAX_SONGS=150, SEQUENCE_EPOCHS=2,
         NGRAM_ORDERS=[2, 3], TEMPERATURES=[0.0, 1.0], SWEEP_SAMPLES=5, SWEEP_WORDS=20),
+    # Every GAN of chapter 5 for 2 epochs on a few hundred images, small attribute classifiers.
+    "05_cartoon_avatars.ipynb": dict(
+        N_ELLIPSES=512, ELLIPSE_EPOCHS=2, N_FACES=512, FACE_EPOCHS=2, CONDITIONAL_EPOCHS=2, N_CLASSIFIER=800,
+        CLASSIFIER_EPOCHS=2, N_SCORE=64, N_AGREEMENT=200),
 }
 
 
