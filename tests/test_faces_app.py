@@ -1,0 +1,103 @@
+"""Chapter 5's in-browser face generator: faces_app.js in headless Chromium draws Python's faces.
+
+A conditional generator with the chapter's shape (32 px, the book's widths, the chapter's five
+attributes) is exported with ``helpers.browser.export_onnx`` onto a test page that loads
+``twoplustwo_models.js`` and ``faces_app.js`` as the chapter page does. The app must show one
+dropdown per attribute and a button, draw faces on load and on click, and, given the same
+noise and attributes, produce the pixels Python produces (rounding may differ by one level).
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+import pytest
+from browser_support import serve
+from conftest import ROOT
+
+pytestmark = pytest.mark.browser
+
+keras = pytest.importorskip("keras")
+from helpers import browser  # noqa: E402
+from helpers.gan import faces  # noqa: E402
+from helpers.gan.figures import to_uint8  # noqa: E402
+from helpers.gan.models import build_generator  # noqa: E402
+from helpers.gan.training import generate  # noqa: E402
+
+STATIC = ROOT / "book" / "_static"
+ATTRIBUTES = ["hair", "hairColor", "skinColor", "clothingColor", "eyes"]
+COUNTS = {name: len(faces.ATTRIBUTES[name]) for name in ATTRIBUTES}
+SIZE = 32
+MAX_MB = 8.0
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """A temporary site: the runtime, the app, and the exported generator on a chapter-like page."""
+    root = tmp_path_factory.mktemp("faces_site")
+    static = root / "_static"
+    (static / "vendor").mkdir(parents=True)
+    for name in ("twoplustwo_models.js", "faces_app.js"):
+        shutil.copyfile(STATIC / name, static / name)
+    runtime = STATIC / "vendor" / "onnxruntime"
+    if not (runtime / "ort.wasm.min.mjs").exists():
+        pytest.fail("onnxruntime-web is missing: run `make assets` (python scripts/fetch_web_assets.py)")
+    (static / "vendor" / "onnxruntime").symlink_to(runtime)
+    (root / "notebooks").mkdir()
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(browser, "SITE_STATIC", static)
+    patch.setattr(browser, "SITE_MODELS", static / "models")
+    keras.utils.set_random_seed(3)
+    generator = build_generator(SIZE, "book", condition_dim=sum(COUNTS.values()))
+    rng = np.random.default_rng(0)
+    noise = rng.standard_normal((4, 100)).astype(np.float32)
+    codes = {name: rng.integers(0, count, 4) for name, count in COUNTS.items()}
+    from helpers.gan.training import one_hot_conditions
+
+    onnx_file = browser.export_onnx(generator, browser.site_model_dir("faces") / "generator.onnx",
+                                    [noise, one_hot_conditions(COUNTS, codes)], verbose=False)
+    html = browser.browser_model_html(
+        "faces", models={"generator": onnx_file},
+        config={"attributes": {name: list(faces.ATTRIBUTES[name]) for name in ATTRIBUTES},
+                "labels": {name: name for name in ATTRIBUTES}, "noise_dim": 100, "size": SIZE, "faces": 8, "seed": 0})
+    (root / "notebooks" / "faces.html").write_text(
+        "<!DOCTYPE html><html><head><meta charset='utf-8'><link rel='icon' href='data:,'>"
+        "<script src='../_static/twoplustwo_models.js'></script></head>"
+        f"<body>{html}</body></html>")
+    yield {"root": root, "generator": generator, "noise": noise, "codes": codes, "onnx": onnx_file}
+    patch.undo()
+
+
+def test_generator_fits_the_budget(site):
+    assert site["onnx"].stat().st_size / 1e6 < MAX_MB
+
+
+def test_browser_draws_pythons_faces(site, open_page):
+    expected = to_uint8(generate(site["generator"], site["noise"], COUNTS, site["codes"]))
+    with serve(site["root"]) as url:
+        page, log = open_page(f"{url}/notebooks/faces.html")
+        page.wait_for_function("() => document.querySelector('[data-ready], [data-failed]')", timeout=60_000)
+        assert page.query_selector("[data-failed]") is None, page.inner_text("body")
+        # One dropdown per attribute, with every value, and faces drawn on load.
+        for name in ATTRIBUTES:
+            options = page.eval_on_selector(f"select[name={name}]", "s => Array.from(s.options, o => o.textContent)")
+            assert options == list(faces.ATTRIBUTES[name])
+        first = page.evaluate("() => document.querySelector('.twoplustwo-browser-model').facesApp.lastPixels")
+        assert len(first) == 8 * SIZE * SIZE * 3
+        # Same noise and attributes as Python: the same pixels.
+        pixels = page.evaluate(
+            "([noise, codes]) => document.querySelector('.twoplustwo-browser-model').facesApp.generate(noise, codes)",
+            [site["noise"].ravel().tolist(), {k: v.tolist() for k, v in site["codes"].items()}])
+        actual = np.array(pixels, dtype=np.int16).reshape(expected.shape)
+        assert np.abs(actual - expected.astype(np.int16)).max() <= 1
+        # The button draws new faces; a dropdown change redraws with that attribute.
+        page.select_option("select[name=clothingColor]", "3")
+        page.wait_for_timeout(300)
+        page.click("text=new faces")
+        page.wait_for_function("() => /noise seed 1\\b/.test(document.querySelector('.twoplustwo-browser-model').innerText)",
+                               timeout=20_000)
+        after = page.evaluate("() => document.querySelector('.twoplustwo-browser-model').facesApp.lastPixels")
+        assert after != first
+        assert log.problems() == []
