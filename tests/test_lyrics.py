@@ -141,7 +141,7 @@ def test_tokenization_of_tricky_strings(raw):
 def test_vocabulary_windows_and_lookup():
     vocabulary = text.build_vocabulary(["a b c\na b", "a b d\nc c"], min_count=2)
     assert vocabulary.words[:2] == ["", "[UNK]"] and "d" not in vocabulary.words
-    assert vocabulary.window == 4  # median 2 words per line (lines: 3, 2, 3, 2)
+    assert vocabulary.window == 5  # 2 x the median words per line (lines of 3, 2, 3, 2 words: 2.5)
     encoded = vocabulary.encode(["a d zzz"])[0]
     assert list(encoded[1:]) == [1, 1] and encoded[0] == vocabulary.index["a"]
     x, y = text.windows([np.array([5, 6, 7], np.int32)], window=4)

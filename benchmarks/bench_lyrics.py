@@ -1,0 +1,102 @@
+"""Chapter 4's training speed: the blog's settings against the book's, same network, same split.
+
+Trains Gene Lyrica One in one process, on the same songs and held-out songs:
+
+1. the blog's settings (``config="original"``: RMSprop 0.001, batch 256, recurrent dropout),
+   until its held-out loss has not improved for ``--original-patience`` epochs (its own
+   early stopping watches the training loss and would run on long after the held-out
+   minimum, which is what we need), and records its best held-out loss and the wall time
+   to reach it;
+2. the book's settings (``config="gene"``), stopping as soon as its held-out loss reaches
+   the original's best.
+
+Prints both wall times and their ratio, and with ``--ablation`` the seconds per epoch of
+the blog's settings with and without recurrent dropout and with batch 512 (measured
+interleaved, one epoch each, after a warm-up epoch), to show where the time goes.
+
+    TWOPLUSTWO_DATA=../shared/data python benchmarks/bench_lyrics.py [--ablation]
+
+Timings on a shared machine are noisy: run it when nothing else runs, and read the ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--original-epochs", type=int, default=100, help="at most this many epochs (the blog's 100)")
+    parser.add_argument("--original-patience", type=int, default=3,
+                        help="stop the original once its held-out loss has not improved for this many epochs")
+    parser.add_argument("--gene-epochs", type=int, default=None, help="the book's schedule length (default: config)")
+    parser.add_argument("--ablation", action="store_true", help="also time one epoch of each variant")
+    arguments = parser.parse_args()
+
+    from helpers import lyrics
+    from helpers.lyrics import models
+
+    corpus = lyrics.load_corpus()
+    data = models.prepare(corpus, "gene", seed=arguments.seed)
+    print(f"Gene Lyrica One's songs: {data.summary()}, vocabulary {len(data.vocabulary)}, "
+          f"window {data.vocabulary.window}", flush=True)
+    if arguments.ablation:
+        ablation(data, arguments.seed)
+
+    _, _, original = lyrics.train(corpus, "original", seed=arguments.seed, data=data, epochs=arguments.original_epochs,
+                                  monitor="val_loss", patience=arguments.original_patience)
+    val = original.history["val_loss"]
+    best_epoch = min(range(len(val)), key=val.__getitem__)
+    best_loss, original_seconds = val[best_epoch], original.history["seconds"][best_epoch]
+    print(f"original: best held-out loss {best_loss:.4f} at epoch {best_epoch + 1}, {original_seconds:.1f} s "
+          f"({original_seconds / (best_epoch + 1):.1f} s per epoch)", flush=True)
+
+    started = time.perf_counter()
+    _, _, book = lyrics.train(corpus, "gene", seed=arguments.seed, data=data, epochs=arguments.gene_epochs,
+                              target_val_loss=best_loss, patience=100)
+    book_seconds = book.seconds_to("val_loss", best_loss)
+    print(f"book: best held-out loss {min(book.history['val_loss']):.4f} after {book.epochs} epochs, "
+          f"{time.perf_counter() - started:.1f} s in all", flush=True)
+    print()
+    print(f"{'configuration':<34}{'seconds to held-out loss ' + format(best_loss, '.4f'):>36}")
+    print(f"{'original (the blog settings)':<34}{original_seconds:>36.1f}")
+    if book_seconds is None:
+        print(f"{'book (gene)':<34}{'not reached':>36}")
+    else:
+        print(f"{'book (gene)':<34}{book_seconds:>36.1f}")
+        print(f"speed-up: {original_seconds / book_seconds:.1f}x")
+
+
+def ablation(data, seed: int) -> None:
+    """Seconds per epoch of the blog's settings and two changes, interleaved, after a warm-up."""
+    import keras
+
+    from helpers.lyrics import models
+
+    variants = {"original": {}, "no recurrent dropout": {"recurrent_dropout": 0.0},
+                "no recurrent dropout, batch 512": {"recurrent_dropout": 0.0, "batch_size": 512}}
+    built = {}
+    for name, changes in variants.items():
+        config = models.get_config("original", **changes)
+        keras.utils.set_random_seed(seed)
+        model = models.build_model(len(data.vocabulary), data.vocabulary.window, config)
+        models.compile_model(model, config, steps_per_epoch=1)
+        model.fit(data.x_train[:2048], data.y_train[:2048], batch_size=config.batch_size, verbose=0)  # warm-up
+        built[name] = (model, config)
+    times = {name: [] for name in variants}
+    for _ in range(2):
+        for name, (model, config) in built.items():
+            started = time.perf_counter()
+            model.fit(data.x_train, data.y_train, batch_size=config.batch_size, epochs=1, verbose=0)
+            times[name].append(time.perf_counter() - started)
+    for name, seconds in times.items():
+        print(f"ablation: {name:<34} {min(seconds):6.1f} s per epoch (best of {len(seconds)})", flush=True)
+
+
+if __name__ == "__main__":
+    main()

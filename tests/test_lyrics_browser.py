@@ -1,0 +1,163 @@
+"""Chapter 4's generator in headless Chromium agrees with Python, and is fast enough.
+
+A Gene Lyrica One of the chapter's shape (Embedding 50, GRU 128 x 2, Gene's full vocabulary),
+trained briefly, and a small Baba Twist are exported with ``lyrics.export_for_browser`` and
+shown with ``helpers.browser.browser_model_html`` on a page that loads the site's scripts as
+a chapter page does. The page's tokenizer, next-word probabilities and argmax lyrics are
+compared with Python's; then the test types a seed, moves the slider, presses Generate.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import numpy as np
+import pytest
+from browser_support import serve
+from conftest import ROOT
+
+pytestmark = pytest.mark.browser
+
+from helpers import browser, lyrics  # noqa: E402
+from helpers.lyrics import generation, models, text  # noqa: E402
+
+STATIC = ROOT / "book" / "_static"
+SEEDS = ["hello world", "I want to be\nfree", "The sea, the SEA! o'er the waves we’ll sail"]
+TRICKY = ["Can’t stop, WON'T stop!", "line one\n\nline two\r\nthree", "“Quoted” ‘single’ rock'n'roll",
+          "1,000 miles in 1928... 3.5", "Café ÉTÉ — naïve", "  \t ", "¶ is not a word", "tab\there  ",
+          "ÀÉÎÕÜ ñ ç ø æ ß", "em—dash–en-dash hyphen-ated", "under_score & ampersand #hash @at", "¡hola! ¿qué?",
+          "x²  ½  ٣ arabic digit", "''quoted twice''", "a\u00a0non-breaking space", "emoji 🎵 notes ♪"]
+TOLERANCE = 1e-4
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    os.environ.setdefault("TWOPLUSTWO_DATA", str(ROOT.parent / "shared" / "data"))
+    import keras
+
+    corpus = lyrics.load_corpus()
+    gene_data = models.prepare(corpus, "gene", seed=0)
+    config = models.get_config("gene", epochs=1)
+    keras.utils.set_random_seed(0)
+    gene = models.build_model(len(gene_data.vocabulary), gene_data.vocabulary.window, config)
+    models.compile_model(gene, config, steps_per_epoch=20)
+    gene.fit(gene_data.x_train[:10_240], gene_data.y_train[:10_240], batch_size=512, epochs=1, verbose=0)
+    baba_data = models.prepare(corpus, "baba", seed=0)
+    baba, baba_vocabulary, _ = lyrics.train(corpus, "baba", data=baba_data, epochs=2, verbose=0, units=32,
+                                            dense_units=32, embedding_dim=16)
+
+    root = tmp_path_factory.mktemp("site")
+    static = root / "_static"
+    (static / "vendor").mkdir(parents=True)
+    for name in ("twoplustwo_models.js", "lyrics_app.js"):
+        shutil.copyfile(STATIC / name, static / name)
+    runtime = STATIC / "vendor" / "onnxruntime"
+    if not (runtime / "ort.wasm.min.mjs").exists():
+        pytest.fail("onnxruntime-web is missing: run `make assets` (python scripts/fetch_web_assets.py)")
+    (static / "vendor" / "onnxruntime").symlink_to(runtime)
+    shutil.copyfile(STATIC / "vendor" / "require.js", static / "vendor" / "require.js")
+    (root / "notebooks").mkdir()
+    patch = pytest.MonkeyPatch()
+    patch.setattr(browser, "SITE_STATIC", static)
+    patch.setattr(browser, "SITE_MODELS", static / "models")
+    folder = browser.site_model_dir("lyrics")
+    exported = {"gene": lyrics.export_for_browser(gene, gene_data.vocabulary, folder, name="gene"),
+                "baba": lyrics.export_for_browser(baba, baba_vocabulary, folder, name="baba")}
+    html = browser.browser_model_html(
+        "lyrics", models={k: v["model"] for k, v in exported.items()},
+        files={f"{k}_vocabulary": v["vocabulary"] for k, v in exported.items()},
+        config={"networks": {"gene": "Gene Lyrica One", "baba": "Baba Twist"}, "seed_text": "hello world",
+                "randomness": 0.3, "words": 60})
+    (root / "notebooks" / "04_gene_lyrica_one.html").write_text(
+        "<!DOCTYPE html><html><head><meta charset='utf-8'><link rel='icon' href='data:,'>"
+        "<script src='../_static/vendor/require.js'></script>"
+        "<script src='../_static/twoplustwo_models.js'></script></head>"
+        f"<body>{html}</body></html>")
+    yield {"root": root, "gene": (gene, gene_data.vocabulary), "baba": (baba, baba_vocabulary),
+           "sizes": {k: v["model"].stat().st_size for k, v in exported.items()}}
+    patch.undo()
+
+
+@pytest.fixture(scope="module")
+def page(site, chromium):
+    from browser_support import watch
+
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    log = watch(page)
+    with serve(site["root"]) as url:
+        page.goto(f"{url}/notebooks/04_gene_lyrica_one.html")
+        page.wait_for_function("() => document.querySelector('.twoplustwo-browser-model').lyrics "
+                               "|| document.querySelector('[data-failed]')", timeout=120_000)
+        yield page, log
+    context.close()
+
+
+def test_tokenization_is_the_same_in_the_browser(page):
+    page, log = page
+    in_browser = page.evaluate("(texts) => texts.map((t) => window.TwoPlusTwoLyricsTokenize(t))", TRICKY)
+    assert in_browser == text.tokenize(TRICKY)
+    assert log.problems() == []
+
+
+def test_probabilities_and_argmax_lyrics_match_python(site, page):
+    page, log = page
+    for network in ("gene", "baba"):
+        model, vocabulary = site[network]
+        for seed in SEEDS:
+            ids = generation.seed_ids(vocabulary, seed)
+            in_browser = np.array(page.evaluate(
+                "([k, t]) => { const app = document.querySelector('.twoplustwo-browser-model').lyrics;"
+                " return app.probabilities(k, app.encode(k, t)); }", [network, seed]))
+            python = generation.next_word_probabilities(model, generation.last_window(ids, vocabulary.window))[0]
+            assert np.abs(in_browser - python).max() <= TOLERANCE, (network, seed)
+            assert list(ids) == page.evaluate(
+                "([k, t]) => document.querySelector('.twoplustwo-browser-model').lyrics.encode(k, t)", [network, seed])
+            words = page.evaluate(
+                "async ([k, t]) => (await document.querySelector('.twoplustwo-browser-model').lyrics"
+                ".generate(k, t, 30, 0)).words", [network, seed])
+            assert words == generation.generated_words(model, vocabulary, seed, words=30, randomness=0.0), (network, seed)
+    assert log.problems() == []
+
+
+def test_reader_types_moves_the_slider_and_generates(site, page):
+    page, log = page
+    page.fill(".lyrics-seed", "the wind and the sea")
+    page.fill(".lyrics-randomness", "0.7")
+    assert page.inner_text(".lyrics-randomness-value") == "0.70"
+    page.fill(".lyrics-words", "60")
+    page.click(".lyrics-generate")
+    page.wait_for_function("() => document.querySelector('.lyrics-output').dataset.wordsPerSecond", timeout=60_000)
+    shown = page.inner_text(".lyrics-output")
+    assert shown.startswith("the wind and the sea") and len(shown.split()) > 20
+    rate = float(page.eval_on_selector(".lyrics-output", "(e) => e.dataset.wordsPerSecond"))
+    print(f"\nGene Lyrica One in headless Chromium: {rate:.0f} words per second; "
+          f"model files: {', '.join(f'{k} {v / 1e6:.2f} MB' for k, v in site['sizes'].items())}")
+    assert rate >= 20
+    # Baba Twist through the chooser.
+    page.select_option(".lyrics-network", "baba")
+    page.eval_on_selector(".lyrics-output", "(e) => { delete e.dataset.wordsPerSecond; }")
+    page.click(".lyrics-generate")
+    page.wait_for_function("() => document.querySelector('.lyrics-output').dataset.wordsPerSecond", timeout=60_000)
+    assert "Baba Twist" in page.inner_text(".lyrics-status")
+    assert log.problems() == []
+    assert all(size < 8_000_000 for size in site["sizes"].values())
+
+
+@pytest.mark.parametrize("seed, words, message", [
+    ("", "60", "seed text is empty"),
+    ("zzqx qqzx", "60", "None of the seed's words is known"),
+    ("hello world", "0", "Length must be a whole number"),
+    ("hello world", "100000", "Length must be a whole number"),
+])
+def test_bad_input_is_a_message_in_the_page(page, seed, words, message):
+    page, log = page
+    page.select_option(".lyrics-network", "gene")
+    page.fill(".lyrics-seed", seed)
+    page.fill(".lyrics-words", words)
+    page.click(".lyrics-generate")
+    page.wait_for_function("(m) => document.querySelector('.lyrics-status').textContent.includes(m)", arg=message,
+                           timeout=30_000)
+    assert page.inner_text(".lyrics-output") == ""
+    assert log.problems() == []
