@@ -96,8 +96,8 @@ def test_browser_draws_pythons_faces(site, open_page):
         page.select_option("select[name=clothingColor]", "3")
         page.wait_for_timeout(300)
         page.click("text=new faces")
-        page.wait_for_function("() => /noise seed 1\\b/.test(document.querySelector('.twoplustwo-browser-model').innerText)",
-                               timeout=20_000)
+        redrawn = "() => /noise seed 1\\b/.test(document.querySelector('.twoplustwo-browser-model').innerText)"
+        page.wait_for_function(redrawn, timeout=20_000)
         after = page.evaluate("() => document.querySelector('.twoplustwo-browser-model').facesApp.lastPixels")
         assert after != first
         assert log.problems() == []

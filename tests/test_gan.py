@@ -10,9 +10,7 @@ import pytest
 from helpers.gan import build_dcgan, draw_ellipses, load_faces, train_gan
 from helpers.gan import faces as faces_module
 from helpers.gan.figures import grid, snapshot_animation
-from helpers.gan.metrics import EllipseScorer, FaceScorer, kernel_distance, pixel_statistics, \
-    train_attribute_classifier
-from helpers.gan.models import CONFIGS
+from helpers.gan.metrics import EllipseScorer, FaceScorer, kernel_distance, pixel_statistics, train_attribute_classifier
 from helpers.gan.training import check_images
 
 # --- ellipses ------------------------------------------------------------------------------
@@ -134,6 +132,22 @@ def test_killed_training_resumes_from_its_checkpoint(tmp_path):
     assert resumed.losses["generator"] == pytest.approx(whole.losses["generator"], abs=1e-4)
     with pytest.raises(ValueError, match="checkpoint_dir holds a run with other"):
         train_gan(images, epochs=3, labels=labels, checkpoint_dir=tmp_path, **{**TINY, "seed": 5})
+
+
+def test_generator_average_is_scored_beside_and_resumes(tmp_path):
+    images, labels = tiny_ellipses()
+    whole = train_gan(images, epochs=2, labels=labels, average=0.9, **TINY)
+    plain = train_gan(images, epochs=2, labels=labels, **TINY)
+    # The average never feeds back: the trained generator is the plain run's.
+    np.testing.assert_array_equal(whole.snapshots, plain.snapshots)
+    assert whole.average_snapshots.shape == whole.snapshots.shape and len(whole.average_metrics) == 3
+    assert not np.allclose(whole.average_snapshots[-1], whole.snapshots[-1])
+    assert whole.generate(3, average=True).shape == (3, 16, 16, 3)
+    with pytest.raises(ValueError, match="average=True needs a run trained with average"):
+        plain.generate(3, average=True)
+    train_gan(images, epochs=2, labels=labels, average=0.9, checkpoint_dir=tmp_path, stop_after=1, **TINY)
+    resumed = train_gan(images, epochs=2, labels=labels, average=0.9, checkpoint_dir=tmp_path, **TINY)
+    np.testing.assert_allclose(resumed.average_snapshots, whole.average_snapshots, atol=1e-5)
 
 
 def test_packed_and_conditional_runs():

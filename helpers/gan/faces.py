@@ -191,7 +191,7 @@ def read_cartoon_set(folder: str | Path, n: int | None = None, size: int = 32, s
         white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
         images.append(np.asarray(Image.alpha_composite(white, rgba).convert("RGB")))
     names = list(rows[0])
-    for png, row in zip(pngs, rows):
+    for png, row in zip(pngs, rows, strict=True):
         if list(row) != names:
             raise ValueError(f"{png.with_suffix('.csv').name} lists attributes {list(row)}, others list {names}")
     codes = {name: np.array([row[name] for row in rows]) for name in names}

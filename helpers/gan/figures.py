@@ -55,7 +55,7 @@ def snapshot_animation(snapshots: np.ndarray, title: str = "", labels: list[str]
     figure = go.Figure(
         data=[go.Image(source=sources[-1], hoverinfo="skip")],
         frames=[go.Frame(data=[go.Image(source=source, hoverinfo="skip")], name=label)
-                for source, label in zip(sources, labels)],
+                for source, label in zip(sources, labels, strict=True)],
     )
     step_args = {"mode": "immediate", "frame": {"duration": 0, "redraw": True}, "transition": {"duration": 0}}
     figure.update_layout(
@@ -84,7 +84,7 @@ def metric_curves(runs: dict[str, list[dict]], names: list[str], references: dic
     figure = make_subplots(rows=1, cols=len(names), subplot_titles=names, horizontal_spacing=0.06)
     palette = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e"]
     for index, name in enumerate(names, start=1):
-        for color, (label, metrics) in zip(palette, runs.items()):
+        for color, (label, metrics) in zip(palette, runs.items(), strict=False):  # at most 5 runs per figure
             values = [m.get(name, np.nan) for m in metrics]
             figure.add_trace(go.Scatter(x=list(range(len(values))), y=values, mode="lines+markers", name=label,
                                         line={"color": color}, legendgroup=label, showlegend=index == 1),

@@ -4,12 +4,12 @@ Ellipses: every generated image is read back as an ellipse from its image moment
 pixels that differ from the background: their mean is the centre; the eigenvectors of their
 covariance give the angle, the eigenvalues the semi-axes, since a filled ellipse of semi-axis
 ``a`` has variance ``a**2 / 4`` along it and a thin outline ``a**2 / 2``), and its colour is
-the mean colour of those that differ most from the background (anti-aliased edges are mixed). An image counts as a *valid ellipse* when the ellipse drawn
-from those parameters overlaps its pixels well (intersection over union >= 0.8; 0.6 for
-the thin outlines, compared thickened by a pixel) and its
-semi-axes lie in the training range. Coverage then asks which modes of the training set the
-samples reach: the share of hue, angle and size bins that receive at least a quarter of the
-samples the training set would put there.
+the mean colour of those that differ most from the background (anti-aliased edges are
+mixed). An image counts as a *valid ellipse* when the ellipse drawn from those parameters
+overlaps its pixels well (intersection over union >= 0.8; 0.6 for the thin outlines,
+compared thickened by a pixel) and its semi-axes lie in the training range. Coverage then
+asks which modes of the training set the samples reach: the share of hue, angle and size
+bins that receive at least a quarter of the samples the training set would put there.
 
 Faces: small attribute classifiers trained on labelled avatars say which hair style, hair
 colour, skin and clothing colour each generated face has; coverage is the share of each
@@ -53,7 +53,7 @@ def ellipse_parameters(images: np.ndarray, background: np.ndarray, filled: bool)
     those pixels with the ellipse drawn from the recovered parameters).
     """
     rgb = (np.asarray(images, dtype=np.float64) + 1) / 2
-    n, size = len(rgb), rgb.shape[1]
+    size = rgb.shape[1]
     difference = np.abs(rgb - np.asarray(background)).max(axis=-1)
     mask = difference > 0.5
     area = mask.sum(axis=(1, 2)).astype(float)
@@ -144,7 +144,8 @@ class EllipseScorer:
         """``ellipse_parameters`` with this training set's background and fill, plus ``valid``."""
         found = ellipse_parameters(images, self.background, self.filled)
         low, high = self.axis_limits
-        found["valid"] = (found["iou"] >= VALID_IOU["filled" if self.filled else "outline"]) & (found["b"] >= low) & (found["a"] <= high)
+        overlap = VALID_IOU["filled" if self.filled else "outline"]
+        found["valid"] = (found["iou"] >= overlap) & (found["b"] >= low) & (found["a"] <= high)
         return found
 
     def __call__(self, images: np.ndarray) -> dict[str, float]:
@@ -214,7 +215,7 @@ class AttributeClassifier:
         """Each image's most likely code per attribute."""
         outputs = self.model.predict(images, batch_size=256, verbose=0)
         outputs = outputs if isinstance(outputs, list) else [outputs]
-        return {name: out.argmax(axis=1) for name, out in zip(self.counts, outputs)}
+        return {name: out.argmax(axis=1) for name, out in zip(self.counts, outputs, strict=True)}
 
     def features(self, images: np.ndarray) -> np.ndarray:
         """The penultimate layer, the space the kernel distance is measured in."""

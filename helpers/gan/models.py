@@ -41,6 +41,7 @@ class DcganConfig:
     beta_1: float = 0.5
     batch_size: int = 128
     pack: int = 1                    # PacGAN: the discriminator judges `pack` images at once
+    minibatch_std: bool = False      # the discriminator also sees how much the batch varies (Karras et al. 2018)
     size: int = 32                   # the image size the configuration was designed for
 
     def generator_widths(self, size: int) -> tuple[int, ...]:
@@ -54,8 +55,31 @@ CONFIGS: dict[str, DcganConfig] = {
                             size=64),
     "book": DcganConfig("book", generator_last_width=32, discriminator_widths=(32, 64, 128), kernel=4, size=32),
 }
-#: The fix for mode collapse: the book's networks with a discriminator that sees pairs (PacGAN2).
+#: Candidate fixes for mode collapse: a discriminator that sees pairs (PacGAN2), or the batch's spread.
 CONFIGS["book_packed"] = replace(CONFIGS["book"], name="book_packed", pack=2)
+CONFIGS["book_minibatch_std"] = replace(CONFIGS["book"], name="book_minibatch_std", minibatch_std=True)
+
+
+@keras.saving.register_keras_serializable(package="twoplustwo")
+class MinibatchStd(layers.Layer):
+    """Appends one channel: the standard deviation over the batch of every feature, averaged.
+
+    A generator that draws the same image for every noise gives a batch with no spread, which
+    real batches never have; with this channel the discriminator can see that (Karras et al.,
+    "Progressive Growing of GANs", 2018).
+    """
+
+    def call(self, inputs):
+        from keras import ops
+
+        spread = ops.sqrt(ops.var(inputs, axis=0) + 1e-8)
+        value = ops.mean(spread)
+        shape = ops.shape(inputs)
+        channel = ops.ones((shape[0], shape[1], shape[2], 1), dtype=inputs.dtype) * value
+        return ops.concatenate([inputs, channel], axis=-1)
+
+    def compute_output_shape(self, input_shape):
+        return (*input_shape[:-1], input_shape[-1] + 1)
 
 
 def get_config(config: str | DcganConfig) -> DcganConfig:
@@ -109,6 +133,8 @@ def build_discriminator(size: int = 32, config: str | DcganConfig = "book", clas
     image = keras.Input((size, size, 3 * config.pack), name="image")
     x = image
     for index, width in enumerate(config.discriminator_widths):
+        if config.minibatch_std and index == len(config.discriminator_widths) - 1:
+            x = MinibatchStd()(x)
         x = layers.Conv2D(width, config.kernel, strides=2, padding="same", kernel_initializer=_init())(x)
         if index > 0:
             x = layers.BatchNormalization()(x)

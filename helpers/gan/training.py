@@ -167,7 +167,7 @@ def train_gan(images: np.ndarray, config: str | DcganConfig = "book", epochs: in
     if conditional_on:
         if labels is None:
             raise ValueError("conditional_on needs labels: each image's integer code for every attribute")
-        for name, count in conditional_on.items():
+        for name in conditional_on:
             if name not in labels:
                 raise ValueError(f"labels has no attribute {name!r} (conditional_on names {list(conditional_on)})")
             codes[name] = np.asarray(labels[name], dtype=np.int32)
@@ -299,7 +299,7 @@ def _make_train_step(generator, discriminator, g_optimizer, d_optimizer, config:
     ``min(decay, (1 + t) / (10 + t))`` at step ``t``.
     """
     if average_generator is not None:
-        pairs = [(a, v) for a, v in zip(average_generator.variables, generator.variables)
+        pairs = [(a, v) for a, v in zip(average_generator.variables, generator.variables, strict=True)
                  if "seed_generator" not in v.path]
     bce = keras.losses.BinaryCrossentropy(from_logits=True)
     offsets = np.concatenate([[0], np.cumsum(class_counts)]).astype(int)
@@ -333,8 +333,8 @@ def _make_train_step(generator, discriminator, g_optimizer, d_optimizer, config:
                 g_loss += class_loss(fake_classes, fake_codes)
         g_grads = g_tape.gradient(g_loss, generator.trainable_variables)
         d_grads = d_tape.gradient(d_loss, discriminator.trainable_variables)
-        g_optimizer.apply_gradients(zip(g_grads, generator.trainable_variables))
-        d_optimizer.apply_gradients(zip(d_grads, discriminator.trainable_variables))
+        g_optimizer.apply_gradients(zip(g_grads, generator.trainable_variables, strict=True))
+        d_optimizer.apply_gradients(zip(d_grads, discriminator.trainable_variables, strict=True))
         if average_generator is not None:
             steps = tf.cast(g_optimizer.iterations, tf.float32)  # saved with the optimiser: resumes exactly
             rate = tf.minimum(decay, (1.0 + steps) / (10.0 + steps))
