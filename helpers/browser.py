@@ -368,7 +368,8 @@ def _feeds(session, inputs) -> dict[str, np.ndarray]:
         "tensor(uint8)": np.uint8,
     }
     return {
-        node.name: np.asarray(array).astype(numpy_types.get(node.type, None), copy=False)
+        # Cast to the dtype the model declares (int64 ids from numpy into an int32 input, ...).
+        node.name: np.asarray(array).astype(numpy_types.get(node.type, np.asarray(array).dtype), copy=False)
         for node, array in zip(nodes, arrays, strict=True)
     }
 

@@ -8,8 +8,10 @@ Fixtures (made available to every test module by ``conftest.py``):
   errors, uncaught exceptions and failed requests are collected in ``log``
   (``log.problems()`` is empty when nothing went wrong). Pages are closed after the test.
 
-And ``serve(directory)``: a context manager serving a folder over HTTP on 127.0.0.1 with a
-free port, yielding its base URL (the same server the site test uses).
+* ``served``: ``url = served(directory)`` serves a folder over HTTP on 127.0.0.1 with a free
+  port until the end of the test, and returns its base URL.
+
+And ``serve(directory)``: the same server as a context manager (the site test uses it).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 from scripts.site import CHROMIUM_ARGS, chromium_path, serve  # noqa: E402
 
-__all__ = ["BrowserLog", "chromium", "launch_chromium", "open_page", "serve", "watch"]
+__all__ = ["BrowserLog", "chromium", "launch_chromium", "open_page", "serve", "served", "watch"]
 
 
 @dataclass
@@ -91,3 +93,10 @@ def open_page(chromium) -> Iterator[Callable[..., tuple[object, BrowserLog]]]:
     yield open_
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def served() -> Iterator[Callable[[Path], str]]:
+    """``served(directory)`` -> base URL of an HTTP server for it on 127.0.0.1, stopped after the test."""
+    with contextlib.ExitStack() as servers:
+        yield lambda directory: servers.enter_context(serve(Path(directory)))

@@ -19,8 +19,8 @@ NOTEBOOKS = ROOT / "notebooks"
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-# Headless Chromium fixtures (chromium, open_page) for every test module: see browser_support.py.
-from browser_support import chromium, open_page  # noqa: E402, F401
+# Headless Chromium fixtures (chromium, open_page, served) for every test module: see browser_support.py.
+from browser_support import chromium, open_page, served  # noqa: E402, F401
 
 
 def execute_notebook(name: str, output_dir: Path, timeout: int = 1200, **parameters) -> nbformat.NotebookNode:

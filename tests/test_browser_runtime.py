@@ -172,7 +172,7 @@ def test_export_checks_against_predict_and_reports_inputs(exported):
     print(f"\nexport of the GRU model (2,000 words) with the check: {exported['export_seconds']:.1f} s")
 
 
-def test_browser_matches_predict(exported, open_page):
+def test_browser_matches_predict(exported, open_page, served):
     timing = {"model": "gru", "steps": 50, "feeds": {"tokens": feed(exported["windows"][:1])}}
     config = {
         "feeds": {
@@ -182,11 +182,10 @@ def test_browser_matches_predict(exported, open_page):
         "timing": timing,
     }
     page_with(exported, "check", check_app_html(exported, config))
-    with serve(exported["site"]) as url:
-        page, log = open_page(f"{url}/notebooks/check.html")
-        page.wait_for_function("() => window.__results || document.querySelector('[data-failed]')", timeout=60_000)
-        results = page.evaluate("() => window.__results")
-        assert log.problems() == [], page.inner_text("body")
+    page, log = open_page(f"{served(exported['site'])}/notebooks/check.html")
+    page.wait_for_function("() => window.__results || document.querySelector('[data-failed]')", timeout=60_000)
+    results = page.evaluate("() => window.__results")
+    assert log.problems() == [], page.inner_text("body")
     for name in ("gru", "conditional"):
         expected = exported["expected"][name]
         actual = np.array(results[name], dtype=np.float32).reshape(expected.shape)

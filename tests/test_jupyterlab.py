@@ -18,6 +18,7 @@ numbers or helper module paths), with the chapter's small test parameters inject
 from __future__ import annotations
 
 import ast
+import json
 import os
 import re
 import signal
@@ -177,24 +178,34 @@ def lab(tmp_path_factory):
         _stop(server, url)
 
 
-def _stop(server: subprocess.Popen, url: str) -> None:
-    """Shut the kernels down through the REST API, then stop the server (killed if it hangs)."""
-    import json
-
+def _shutdown_kernels(url: str) -> None:
+    """Shut every kernel of the server down through its REST API."""
     try:
         with urllib.request.urlopen(f"{url}/api/kernels?token={TOKEN}", timeout=5) as response:
             kernels = json.load(response)
         for kernel in kernels:
             request = urllib.request.Request(f"{url}/api/kernels/{kernel['id']}?token={TOKEN}", method="DELETE")
-            urllib.request.urlopen(request, timeout=20).close()
+            urllib.request.urlopen(request, timeout=30).close()
     except OSError:
         pass  # the server is gone already; its kernels went with it
+
+
+def _stop(server: subprocess.Popen, url: str) -> None:
+    """Shut the kernels down, then stop the server (killed if it hangs)."""
+    _shutdown_kernels(url)
     server.terminate()
     try:
         server.wait(timeout=20)
     except subprocess.TimeoutExpired:
         os.killpg(server.pid, signal.SIGKILL)
         server.wait()
+
+
+@pytest.fixture(autouse=True)
+def one_kernel_at_a_time(lab):
+    """Each chapter's kernel is shut down after its test (two cores, shared)."""
+    yield
+    _shutdown_kernels(lab.url)
 
 
 def open_chapter(lab: Lab, open_page, name: str):
