@@ -72,10 +72,15 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=128)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
-    print(f"{platform.node()}: {os.cpu_count()} CPUs, TensorFlow {tf.__version__}, Keras {keras.__version__}; "
-          f"load average {os.getloadavg()[0]:.1f}", flush=True)
-    setups = {"original": make_step("original", 64, args.batch, args.seed),
-              "book": make_step("book", 32, args.batch, args.seed)}
+    print(
+        f"{platform.node()}: {os.cpu_count()} CPUs, TensorFlow {tf.__version__}, Keras {keras.__version__}; "
+        f"load average {os.getloadavg()[0]:.1f}",
+        flush=True,
+    )
+    setups = {
+        "original": make_step("original", 64, args.batch, args.seed),
+        "book": make_step("book", 32, args.batch, args.seed),
+    }
     for name, (step, inputs, weights) in setups.items():
         print(f"{name}: generator {weights[0]:,} weights, discriminator {weights[1]:,}; compiling ...", flush=True)
         timed(step, inputs)
@@ -84,11 +89,16 @@ def main() -> None:
         seconds["original"].append(timed(*setups["original"][:2]))
         # The same number of images through the book's networks, several times for a steadier figure.
         seconds["book"].append(timed(*setups["book"][:2], repeats=10))
-        print(f"round {round_}: original {seconds['original'][-1]:.2f} s per batch, "
-              f"book {seconds['book'][-1]:.3f} s per batch", flush=True)
+        print(
+            f"round {round_}: original {seconds['original'][-1]:.2f} s per batch, "
+            f"book {seconds['book'][-1]:.3f} s per batch",
+            flush=True,
+        )
     batches_per_epoch = EPOCH_IMAGES / args.batch
-    print(f"\nseconds per batch of {args.batch} (median of {args.rounds} rounds), per {EPOCH_IMAGES:,}-image epoch, "
-          f"per {POST_EPOCHS}-epoch run:")
+    print(
+        f"\nseconds per batch of {args.batch} (median of {args.rounds} rounds), per {EPOCH_IMAGES:,}-image epoch, "
+        f"per {POST_EPOCHS}-epoch run:"
+    )
     medians = {name: statistics.median(values) for name, values in seconds.items()}
     for name, label in (("original", "original, 64 px"), ("book", "book, 32 px")):
         epoch = medians[name] * batches_per_epoch

@@ -56,16 +56,29 @@ def site(tmp_path_factory):
     codes = {name: rng.integers(0, count, 4) for name, count in COUNTS.items()}
     from helpers.gan.training import one_hot_conditions
 
-    onnx_file = browser.export_onnx(generator, browser.site_model_dir("faces") / "generator.onnx",
-                                    [noise, one_hot_conditions(COUNTS, codes)], verbose=False)
+    onnx_file = browser.export_onnx(
+        generator,
+        browser.site_model_dir("faces") / "generator.onnx",
+        [noise, one_hot_conditions(COUNTS, codes)],
+        verbose=False,
+    )
     html = browser.browser_model_html(
-        "faces", models={"generator": onnx_file},
-        config={"attributes": {name: list(faces.ATTRIBUTES[name]) for name in ATTRIBUTES},
-                "labels": {name: name for name in ATTRIBUTES}, "noise_dim": 100, "size": SIZE, "faces": 8, "seed": 0})
+        "faces",
+        models={"generator": onnx_file},
+        config={
+            "attributes": {name: list(faces.ATTRIBUTES[name]) for name in ATTRIBUTES},
+            "labels": {name: name for name in ATTRIBUTES},
+            "noise_dim": 100,
+            "size": SIZE,
+            "faces": 8,
+            "seed": 0,
+        },
+    )
     (root / "notebooks" / "faces.html").write_text(
         "<!DOCTYPE html><html><head><meta charset='utf-8'><link rel='icon' href='data:,'>"
         "<script src='../_static/twoplustwo_models.js'></script></head>"
-        f"<body>{html}</body></html>")
+        f"<body>{html}</body></html>"
+    )
     yield {"root": root, "generator": generator, "noise": noise, "codes": codes, "onnx": onnx_file}
     patch.undo()
 
@@ -89,7 +102,8 @@ def test_browser_draws_pythons_faces(site, open_page):
         # Same noise and attributes as Python: the same pixels.
         pixels = page.evaluate(
             "([noise, codes]) => document.querySelector('.twoplustwo-browser-model').facesApp.generate(noise, codes)",
-            [site["noise"].ravel().tolist(), {k: v.tolist() for k, v in site["codes"].items()}])
+            [site["noise"].ravel().tolist(), {k: v.tolist() for k, v in site["codes"].items()}],
+        )
         actual = np.array(pixels, dtype=np.int16).reshape(expected.shape)
         assert np.abs(actual - expected.astype(np.int16)).max() <= 1
         # The button draws new faces; a dropdown change redraws with that attribute.

@@ -67,12 +67,15 @@ def test_outline_data_is_mostly_background():
     assert stats["mean_distance_to_blank"] < stats["mean_distance_between"]
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    (dict(n=0), "n must be at least 1"),
-    (dict(n=4, size=24), "power of two"),
-    (dict(n=4, size=8), "size must be at least 16"),
-    (dict(n=4, variant="filled"), "variant must be one of"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(n=0), "n must be at least 1"),
+        (dict(n=4, size=24), "power of two"),
+        (dict(n=4, size=8), "size must be at least 16"),
+        (dict(n=4, variant="filled"), "variant must be one of"),
+    ],
+)
 def test_ellipses_bad_input(kwargs, message):
     with pytest.raises(ValueError, match=message):
         draw_ellipses(**kwargs)
@@ -163,12 +166,15 @@ def test_packed_and_conditional_runs():
         conditional.generate(2, conditions={"shade": np.array([0, 3])})
 
 
-@pytest.mark.parametrize("images, message", [
-    (np.zeros((0, 32, 32, 3), np.float32), "at least one image"),
-    (np.zeros((4, 24, 24, 3), np.float32), "power of two"),
-    (np.zeros((4, 32, 32, 3), np.float32) + 2, "scaled to \\[-1, 1\\]"),
-    (np.zeros((4, 32, 32), np.float32), "shape \\(n, size, size, 3\\)"),
-])
+@pytest.mark.parametrize(
+    "images, message",
+    [
+        (np.zeros((0, 32, 32, 3), np.float32), "at least one image"),
+        (np.zeros((4, 24, 24, 3), np.float32), "power of two"),
+        (np.zeros((4, 32, 32, 3), np.float32) + 2, "scaled to \\[-1, 1\\]"),
+        (np.zeros((4, 32, 32), np.float32), "shape \\(n, size, size, 3\\)"),
+    ],
+)
 def test_train_gan_bad_images(images, message):
     with pytest.raises(ValueError, match=message):
         check_images(images)
@@ -184,8 +190,9 @@ def test_train_gan_bad_conditional_labels():
 
 # --- faces ---------------------------------------------------------------------------------
 
-needs_node = pytest.mark.skipif(shutil.which("node") is None or shutil.which("npm") is None,
-                                reason="DiceBear rendering needs Node.js and npm")
+needs_node = pytest.mark.skipif(
+    shutil.which("node") is None or shutil.which("npm") is None, reason="DiceBear rendering needs Node.js and npm"
+)
 
 
 @needs_node

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import nbformat
 import pytest
-
 from conftest import NOTEBOOKS, SMALL_PARAMETERS, glued
 
 NAME = "05_cartoon_avatars.ipynb"
@@ -27,9 +26,17 @@ def test_committed_without_outputs_and_with_one_parameters_cell():
 def test_chapter_5_executes_and_its_results_hold(executed):
     notebook = executed(NAME)
     values = glued(notebook)
-    shares = ["outline_color_valid", "white_on_black_valid", "opaque_color_valid", "opaque_color_hue_coverage",
-              "white_on_black_angle_coverage", "faces_plain_coverage", "faces_fix_coverage", "faces_real_coverage",
-              "outline_background_share"]
+    shares = [
+        "outline_color_valid",
+        "white_on_black_valid",
+        "opaque_color_valid",
+        "opaque_color_hue_coverage",
+        "white_on_black_angle_coverage",
+        "faces_plain_coverage",
+        "faces_fix_coverage",
+        "faces_real_coverage",
+        "outline_background_share",
+    ]
     for name in shares:
         assert 0.0 <= values[name] <= 1.0, name
     # The outline data are mostly white, and a blank page is closer to them than they are to each other.
@@ -44,9 +51,16 @@ def test_chapter_5_executes_and_its_results_hold(executed):
     assert 0 < values["generator_mb"] < 8
     assert values["chapter_minutes"] > 0
     # The per-epoch animations are plotly figures with one frame per epoch (+ the untrained one).
-    html = [o["data"]["text/html"] for c in notebook.cells for o in c.get("outputs", [])
-            if "text/html" in o.get("data", {}) and "plotly" in "".join(o["data"]["text/html"])]
+    html = [
+        o["data"]["text/html"]
+        for c in notebook.cells
+        for o in c.get("outputs", [])
+        if "text/html" in o.get("data", {}) and "plotly" in "".join(o["data"]["text/html"])
+    ]
     assert len(html) >= 6  # 3 ellipse animations, 2 face runs, conditional, + score curves
     # The in-browser app's element is on the page, with its model's hash.
-    assert any("twoplustwo-browser-model" in "".join(o.get("data", {}).get("text/html", ""))
-               for c in notebook.cells for o in c.get("outputs", []))
+    assert any(
+        "twoplustwo-browser-model" in "".join(o.get("data", {}).get("text/html", ""))
+        for c in notebook.cells
+        for o in c.get("outputs", [])
+    )

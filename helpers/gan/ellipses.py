@@ -39,8 +39,9 @@ def check_image_size(size: object, name: str = "size") -> int:
     return size
 
 
-def draw_ellipses(n: int, size: int = 32, variant: str = "opaque_color", seed: int = 0
-                  ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+def draw_ellipses(
+    n: int, size: int = 32, variant: str = "opaque_color", seed: int = 0
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """``n`` seeded ellipse images and their parameters.
 
     Returns ``(images, labels)``: ``images`` is ``float32`` of shape ``(n, size, size, 3)``
@@ -71,8 +72,9 @@ def draw_ellipses(n: int, size: int = 32, variant: str = "opaque_color", seed: i
     return (images * 2 - 1).astype(np.float32), labels
 
 
-def _ellipse_coverage(size: int, cx: np.ndarray, cy: np.ndarray, a: np.ndarray, b: np.ndarray,
-                      angle: np.ndarray, outline: bool) -> np.ndarray:
+def _ellipse_coverage(
+    size: int, cx: np.ndarray, cy: np.ndarray, a: np.ndarray, b: np.ndarray, angle: np.ndarray, outline: bool
+) -> np.ndarray:
     """Share of each pixel inside the ellipse (or its outline), shape ``(n, size, size)``."""
     offsets = (np.arange(SUPERSAMPLE) + 0.5) / SUPERSAMPLE
     fine = (np.arange(size)[:, None] + offsets[None, :]).ravel()  # sub-pixel centres
@@ -99,8 +101,13 @@ def _hsv_to_rgb(hue: np.ndarray, saturation: np.ndarray, value: np.ndarray) -> n
     p = value * (1 - saturation)
     q = value * (1 - fraction * saturation)
     t = value * (1 - (1 - fraction) * saturation)
-    table = np.stack([np.stack(c, -1) for c in ((value, t, p), (q, value, p), (p, value, t),
-                                                 (p, q, value), (t, p, value), (value, p, q))], 0)
+    table = np.stack(
+        [
+            np.stack(c, -1)
+            for c in ((value, t, p), (q, value, p), (p, value, t), (p, q, value), (t, p, value), (value, p, q))
+        ],
+        0,
+    )
     return table[sector, np.arange(len(hue))]
 
 
@@ -111,6 +118,7 @@ def rgb_to_hue(rgb: np.ndarray) -> np.ndarray:
     chroma = maximum - minimum
     safe = np.where(chroma > 0, chroma, 1)
     r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
-    hue = np.where(maximum == r, ((g - b) / safe) % 6,
-                   np.where(maximum == g, (b - r) / safe + 2, (r - g) / safe + 4)) / 6
+    hue = (
+        np.where(maximum == r, ((g - b) / safe) % 6, np.where(maximum == g, (b - r) / safe + 2, (r - g) / safe + 4)) / 6
+    )
     return np.where(chroma > 0, hue % 1.0, 0.0)

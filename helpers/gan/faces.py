@@ -32,9 +32,28 @@ NODE_PROJECT = Path(__file__).resolve().parents[2] / "scripts" / "avatars"
 
 #: Every value of every personas attribute (the style's own lists, in its order).
 ATTRIBUTES: dict[str, tuple[str, ...]] = {
-    "hair": ("long", "sideShave", "shortCombover", "curlyHighTop", "bobCut", "curly", "pigtails", "curlyBun",
-             "buzzcut", "bobBangs", "bald", "balding", "cap", "bunUndercut", "fade", "beanie", "straightBun",
-             "extraLong", "shortComboverChops", "mohawk"),
+    "hair": (
+        "long",
+        "sideShave",
+        "shortCombover",
+        "curlyHighTop",
+        "bobCut",
+        "curly",
+        "pigtails",
+        "curlyBun",
+        "buzzcut",
+        "bobBangs",
+        "bald",
+        "balding",
+        "cap",
+        "bunUndercut",
+        "fade",
+        "beanie",
+        "straightBun",
+        "extraLong",
+        "shortComboverChops",
+        "mohawk",
+    ),
     "hairColor": ("362c47", "6c4545", "e15c66", "e16381", "f27d65", "f29c65", "dee1f5"),
     "skinColor": ("eeb4a4", "e7a391", "e5a07e", "d78774", "b16a5b", "92594b", "623d36"),
     "clothingColor": ("456dff", "54d7c7", "7555ca", "6dbb58", "e24553", "f3b63a", "f55d81"),
@@ -67,8 +86,10 @@ def codes_to_values(codes: dict[str, np.ndarray]) -> list[dict[str, str]]:
             raise ValueError(f"unknown attribute {name!r}; allowed: {', '.join(ATTRIBUTES)}")
         values = np.asarray(values)
         if values.size and (values.min() < 0 or values.max() >= len(ATTRIBUTES[name])):
-            raise ValueError(f"attribute {name!r} codes must be in 0..{len(ATTRIBUTES[name]) - 1}, "
-                             f"got {values.min()}..{values.max()}")
+            raise ValueError(
+                f"attribute {name!r} codes must be in 0..{len(ATTRIBUTES[name]) - 1}, "
+                f"got {values.min()}..{values.max()}"
+            )
     n = len(next(iter(codes.values())))
     return [{name: ATTRIBUTES[name][int(values[i])] for name, values in codes.items()} for i in range(n)]
 
@@ -90,8 +111,10 @@ def node_project() -> Path:
     """The installed Node project (``npm ci`` into the cache the first time); clear error without Node."""
     node, npm = shutil.which("node"), shutil.which("npm")
     if node is None or npm is None:
-        raise RuntimeError("rendering DiceBear avatars needs Node.js 18 or newer with npm (https://nodejs.org, "
-                           "or e.g. `apt-get install nodejs npm`); or pass source=<Cartoon Set folder>")
+        raise RuntimeError(
+            "rendering DiceBear avatars needs Node.js 18 or newer with npm (https://nodejs.org, "
+            "or e.g. `apt-get install nodejs npm`); or pass source=<Cartoon Set folder>"
+        )
     target = cache_dir("avatars-node")
     lock = (NODE_PROJECT / "package-lock.json").read_bytes()
     stamp = target / "installed.sha256"
@@ -99,11 +122,14 @@ def node_project() -> Path:
     if not stamp.exists() or stamp.read_text() != digest:
         for name in ("package.json", "package-lock.json", "render.mjs"):
             shutil.copy(NODE_PROJECT / name, target / name)
-        result = subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=target,
-                                capture_output=True, text=True)
+        result = subprocess.run(
+            [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=target, capture_output=True, text=True
+        )
         if result.returncode != 0:
-            raise RuntimeError(f"npm ci in {target} failed (the packages come from the npm registry or its "
-                               f"cache):\n{result.stderr[-2000:]}")
+            raise RuntimeError(
+                f"npm ci in {target} failed (the packages come from the npm registry or its "
+                f"cache):\n{result.stderr[-2000:]}"
+            )
         stamp.write_text(digest)
     return target
 
@@ -122,8 +148,12 @@ def render_dicebear(codes: dict[str, np.ndarray], size: int = 32) -> np.ndarray:
         spec_path = out.with_suffix(".json")
         spec_path.write_text(spec)
         partial = out.with_suffix(".partial")
-        result = subprocess.run(["node", str(project / "render.mjs"), str(spec_path), str(partial)], cwd=project,
-                                capture_output=True, text=True)
+        result = subprocess.run(
+            ["node", str(project / "render.mjs"), str(spec_path), str(partial)],
+            cwd=project,
+            capture_output=True,
+            text=True,
+        )
         if result.returncode != 0:
             raise RuntimeError(f"rendering avatars failed:\n{result.stderr[-2000:]}")
         partial.replace(out)
@@ -131,8 +161,9 @@ def render_dicebear(codes: dict[str, np.ndarray], size: int = 32) -> np.ndarray:
     return np.fromfile(out, dtype=np.uint8).reshape(len(avatars), size, size, 3)
 
 
-def load_faces(n: int, size: int = 32, source: str | Path = "dicebear", seed: int = 0
-               ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+def load_faces(
+    n: int, size: int = 32, source: str | Path = "dicebear", seed: int = 0
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """``n`` faces as ``float32`` images in [-1, 1] and their attributes (integer codes).
 
     ``source="dicebear"``: avatars with seeded random attributes (codes into ``ATTRIBUTES``).
@@ -150,8 +181,9 @@ def load_faces(n: int, size: int = 32, source: str | Path = "dicebear", seed: in
     return (pixels.astype(np.float32) / 127.5 - 1).astype(np.float32), codes
 
 
-def read_cartoon_set(folder: str | Path, n: int | None = None, size: int = 32, seed: int = 0
-                     ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+def read_cartoon_set(
+    folder: str | Path, n: int | None = None, size: int = 32, seed: int = 0
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """Cartoon Set faces (PNG, usually 500x500 RGBA) resized to ``size`` over white, with their CSV codes."""
     from PIL import Image
 
@@ -163,8 +195,10 @@ def read_cartoon_set(folder: str | Path, n: int | None = None, size: int = 32, s
     if not pngs:
         raise ValueError(f"the Cartoon Set folder {folder} holds no PNG images")
     if not any(folder.rglob("*.csv")):
-        raise ValueError(f"the Cartoon Set folder {folder} has no CSV files: each face's attributes come from "
-                         f"the CSV beside its PNG (e.g. cs1048486361028912.csv)")
+        raise ValueError(
+            f"the Cartoon Set folder {folder} has no CSV files: each face's attributes come from "
+            f"the CSV beside its PNG (e.g. cs1048486361028912.csv)"
+        )
     if seed:
         pngs = [pngs[i] for i in np.random.default_rng(seed).permutation(len(pngs))]
     if n is not None:
@@ -183,7 +217,7 @@ def read_cartoon_set(folder: str | Path, n: int | None = None, size: int = 32, s
                 if not line:
                     continue
                 if len(line) != 3:
-                    raise ValueError(f"{table}: each line must be \"attribute\", value, number of values; got {line}")
+                    raise ValueError(f'{table}: each line must be "attribute", value, number of values; got {line}')
                 row[line[0].strip().strip('"')] = int(line[1])
         rows.append(row)
         with Image.open(png) as picture:

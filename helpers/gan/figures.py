@@ -27,7 +27,7 @@ def grid(images: np.ndarray, columns: int = 4, gap: int = 1) -> np.ndarray:
     canvas = np.full((rows * (h + gap) - gap, columns * (w + gap) - gap, 3), 255, np.uint8)
     for index in range(n):
         r, c = divmod(index, columns)
-        canvas[r * (h + gap):r * (h + gap) + h, c * (w + gap):c * (w + gap) + w] = pixels[index]
+        canvas[r * (h + gap) : r * (h + gap) + h, c * (w + gap) : c * (w + gap) + w] = pixels[index]
     return canvas
 
 
@@ -43,8 +43,9 @@ def png_data_uri(picture: np.ndarray, scale: int = 1) -> str:
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def snapshot_animation(snapshots: np.ndarray, title: str = "", labels: list[str] | None = None,
-                       scale: int = 3, columns: int = 4) -> go.Figure:
+def snapshot_animation(
+    snapshots: np.ndarray, title: str = "", labels: list[str] | None = None, scale: int = 3, columns: int = 4
+) -> go.Figure:
     """Plotly figure with one frame per epoch of ``snapshots`` (``(epochs + 1, 16, h, w, 3)``), slider and play."""
     snapshots = np.asarray(snapshots)
     if snapshots.ndim != 5 or len(snapshots) == 0:
@@ -54,30 +55,56 @@ def snapshot_animation(snapshots: np.ndarray, title: str = "", labels: list[str]
     height, width = grid(snapshots[0], columns).shape[:2]
     figure = go.Figure(
         data=[go.Image(source=sources[-1], hoverinfo="skip")],
-        frames=[go.Frame(data=[go.Image(source=source, hoverinfo="skip")], name=label)
-                for source, label in zip(sources, labels, strict=True)],
+        frames=[
+            go.Frame(data=[go.Image(source=source, hoverinfo="skip")], name=label)
+            for source, label in zip(sources, labels, strict=True)
+        ],
     )
     step_args = {"mode": "immediate", "frame": {"duration": 0, "redraw": True}, "transition": {"duration": 0}}
     figure.update_layout(
-        title=title, width=max(360, width * scale + 80), height=height * scale + 190,
+        title=title,
+        width=max(360, width * scale + 80),
+        height=height * scale + 190,
         margin={"l": 20, "r": 20, "t": 50, "b": 20},
-        xaxis={"visible": False}, yaxis={"visible": False},
-        updatemenus=[{"type": "buttons", "showactive": False, "x": 0.0, "y": -0.02, "xanchor": "left",
-                      "yanchor": "top", "direction": "left",
-                      "buttons": [{"label": "▶ play", "method": "animate",
-                                   "args": [None, {**step_args, "frame": {"duration": 400, "redraw": True},
-                                                   "fromcurrent": False}]},
-                                  {"label": "❚❚", "method": "animate", "args": [[None], step_args]}]}],
-        sliders=[{"active": len(sources) - 1, "x": 0.22, "len": 0.78, "y": 0.0, "yanchor": "top",
-                  "currentvalue": {"prefix": ""},
-                  "steps": [{"label": label, "method": "animate", "args": [[label], step_args]}
-                            for label in labels]}],
+        xaxis={"visible": False},
+        yaxis={"visible": False},
+        updatemenus=[
+            {
+                "type": "buttons",
+                "showactive": False,
+                "x": 0.0,
+                "y": -0.02,
+                "xanchor": "left",
+                "yanchor": "top",
+                "direction": "left",
+                "buttons": [
+                    {
+                        "label": "▶ play",
+                        "method": "animate",
+                        "args": [None, {**step_args, "frame": {"duration": 400, "redraw": True}, "fromcurrent": False}],
+                    },
+                    {"label": "❚❚", "method": "animate", "args": [[None], step_args]},
+                ],
+            }
+        ],
+        sliders=[
+            {
+                "active": len(sources) - 1,
+                "x": 0.22,
+                "len": 0.78,
+                "y": 0.0,
+                "yanchor": "top",
+                "currentvalue": {"prefix": ""},
+                "steps": [{"label": label, "method": "animate", "args": [[label], step_args]} for label in labels],
+            }
+        ],
     )
     return figure
 
 
-def metric_curves(runs: dict[str, list[dict]], names: list[str], references: dict[str, dict] | None = None,
-                  title: str = "") -> go.Figure:
+def metric_curves(
+    runs: dict[str, list[dict]], names: list[str], references: dict[str, dict] | None = None, title: str = ""
+) -> go.Figure:
     """One panel per score: a line per run over epochs, and each run's real-data value dotted."""
     from plotly.subplots import make_subplots
 
@@ -86,9 +113,19 @@ def metric_curves(runs: dict[str, list[dict]], names: list[str], references: dic
     for index, name in enumerate(names, start=1):
         for color, (label, metrics) in zip(palette, runs.items(), strict=False):  # at most 5 runs per figure
             values = [m.get(name, np.nan) for m in metrics]
-            figure.add_trace(go.Scatter(x=list(range(len(values))), y=values, mode="lines+markers", name=label,
-                                        line={"color": color}, legendgroup=label, showlegend=index == 1),
-                             row=1, col=index)
+            figure.add_trace(
+                go.Scatter(
+                    x=list(range(len(values))),
+                    y=values,
+                    mode="lines+markers",
+                    name=label,
+                    line={"color": color},
+                    legendgroup=label,
+                    showlegend=index == 1,
+                ),
+                row=1,
+                col=index,
+            )
             reference = (references or {}).get(label, {}).get(name)
             if reference is not None:
                 figure.add_hline(y=reference, line={"dash": "dot", "color": color}, row=1, col=index)

@@ -94,7 +94,7 @@ def _dilate(mask: np.ndarray) -> np.ndarray:
     grown = np.zeros_like(mask)
     for dy in range(3):
         for dx in range(3):
-            grown |= padded[:, dy:dy + h, dx:dx + w]
+            grown |= padded[:, dy : dy + h, dx : dx + w]
     return grown
 
 
@@ -181,7 +181,7 @@ def _pixel_diversity(images: np.ndarray, pairs: int = 2000, seed: int = 0) -> fl
     first, second = rng.integers(0, len(images), (2, pairs))
     keep = first != second
     difference = images[first[keep]].astype(np.float64) - images[second[keep]]
-    return float(np.sqrt((difference ** 2).mean(axis=(1, 2, 3))).mean())
+    return float(np.sqrt((difference**2).mean(axis=(1, 2, 3))).mean())
 
 
 def pixel_statistics(images: np.ndarray) -> dict[str, float]:
@@ -195,12 +195,15 @@ def pixel_statistics(images: np.ndarray) -> dict[str, float]:
     background = background_of(images)
     near = np.abs(rgb - background).max(axis=-1) < 0.1
     blank_distance = np.sqrt(((rgb - background) ** 2).mean(axis=(1, 2, 3))).mean()
-    return {"background_share": float(near.mean()),
-            "mean_distance_to_blank": float(blank_distance),
-            "mean_distance_between": _pixel_diversity(images) / 2}
+    return {
+        "background_share": float(near.mean()),
+        "mean_distance_to_blank": float(blank_distance),
+        "mean_distance_between": _pixel_diversity(images) / 2,
+    }
 
 
 # --- faces -------------------------------------------------------------------------------
+
 
 @dataclass
 class AttributeClassifier:
@@ -222,9 +225,15 @@ class AttributeClassifier:
         return self.features_model.predict(images, batch_size=256, verbose=0)
 
 
-def train_attribute_classifier(images: np.ndarray, codes: dict[str, np.ndarray], counts: dict[str, int],
-                               epochs: int = 5, seed: int = 0, holdout: float = 0.2,
-                               verbose: int = 0) -> AttributeClassifier:
+def train_attribute_classifier(
+    images: np.ndarray,
+    codes: dict[str, np.ndarray],
+    counts: dict[str, int],
+    epochs: int = 5,
+    seed: int = 0,
+    holdout: float = 0.2,
+    verbose: int = 0,
+) -> AttributeClassifier:
     """Train the attribute classifiers on labelled images in [-1, 1]; report held-out accuracy."""
     epochs = check_int("epochs", epochs, minimum=1)
     if not counts:
@@ -249,8 +258,9 @@ def train_attribute_classifier(images: np.ndarray, codes: dict[str, np.ndarray],
     model.fit(images[train], targets, batch_size=32, epochs=epochs, verbose=verbose, shuffle=True)
     classifier = AttributeClassifier(model, keras.Model(inputs, features), dict(counts), {})
     predicted = classifier.predict(images[test])
-    classifier.holdout_accuracy = {name: float((predicted[name] == np.asarray(codes[name])[test]).mean())
-                                   for name in counts}
+    classifier.holdout_accuracy = {
+        name: float((predicted[name] == np.asarray(codes[name])[test]).mean()) for name in counts
+    }
     return classifier
 
 
@@ -262,10 +272,14 @@ def kernel_distance(real_features: np.ndarray, fake_features: np.ndarray) -> flo
         return (x @ y.T / d + 1) ** 3
 
     m, n = len(real_features), len(fake_features)
-    k_rr, k_ff, k_rf = kernel(real_features, real_features), kernel(fake_features, fake_features), \
-        kernel(real_features, fake_features)
-    return float((k_rr.sum() - np.trace(k_rr)) / (m * (m - 1)) + (k_ff.sum() - np.trace(k_ff)) / (n * (n - 1))
-                 - 2 * k_rf.mean())
+    k_rr, k_ff, k_rf = (
+        kernel(real_features, real_features),
+        kernel(fake_features, fake_features),
+        kernel(real_features, fake_features),
+    )
+    return float(
+        (k_rr.sum() - np.trace(k_rr)) / (m * (m - 1)) + (k_ff.sum() - np.trace(k_ff)) / (n * (n - 1)) - 2 * k_rf.mean()
+    )
 
 
 class FaceScorer:
@@ -278,15 +292,22 @@ class FaceScorer:
     faces whose predicted value is the requested one.
     """
 
-    def __init__(self, classifier: AttributeClassifier, real_images: np.ndarray, real_codes: dict[str, np.ndarray],
-                 n_reference: int = 1000):
+    def __init__(
+        self,
+        classifier: AttributeClassifier,
+        real_images: np.ndarray,
+        real_codes: dict[str, np.ndarray],
+        n_reference: int = 1000,
+    ):
         self.classifier = classifier
         features = classifier.features(real_images[:n_reference])
         # One scale for all features (their real RMS) keeps the kernel's values near 1.
-        self.feature_scale = float(np.sqrt((features ** 2).mean())) or 1.0
+        self.feature_scale = float(np.sqrt((features**2).mean())) or 1.0
         self.real_features = features / self.feature_scale
-        self.real_share = {name: np.bincount(np.asarray(real_codes[name]), minlength=count) / len(real_codes[name])
-                           for name, count in classifier.counts.items()}
+        self.real_share = {
+            name: np.bincount(np.asarray(real_codes[name]), minlength=count) / len(real_codes[name])
+            for name, count in classifier.counts.items()
+        }
 
     def __call__(self, images: np.ndarray, conditions: dict[str, np.ndarray] | None = None) -> dict[str, float]:
         predicted = self.classifier.predict(images)
@@ -295,8 +316,9 @@ class FaceScorer:
         for name, count in self.classifier.counts.items():
             counts = np.bincount(predicted[name], minlength=count)
             occupied = self.real_share[name] > 0
-            scores[f"coverage_{name}"] = float((counts[occupied] >= COVERED_SHARE * self.real_share[name][occupied]
-                                                * n).mean())
+            scores[f"coverage_{name}"] = float(
+                (counts[occupied] >= COVERED_SHARE * self.real_share[name][occupied] * n).mean()
+            )
         scores["coverage"] = float(np.mean([scores[f"coverage_{name}"] for name in self.classifier.counts]))
         scores["kid"] = kernel_distance(self.real_features, self.classifier.features(images) / self.feature_scale)
         if conditions:

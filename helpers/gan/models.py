@@ -30,29 +30,31 @@ class DcganConfig:
     """Every setting of one DCGAN: networks, loss and optimiser (see the module docstring)."""
 
     name: str
-    generator_last_width: int        # channels of the last hidden Conv2DTranspose
+    generator_last_width: int  # channels of the last hidden Conv2DTranspose
     discriminator_widths: tuple[int, ...]
     kernel: int
     noise_dim: int = NOISE_DIM
     dropout: float = 0.3
     leaky_slope: float = 0.2
-    real_target: float = 0.9         # one-sided label smoothing
+    real_target: float = 0.9  # one-sided label smoothing
     learning_rate: float = 2e-4
     beta_1: float = 0.5
     batch_size: int = 128
-    pack: int = 1                    # PacGAN: the discriminator judges `pack` images at once
-    minibatch_std: bool = False      # the discriminator also sees how much the batch varies (Karras et al. 2018)
-    size: int = 32                   # the image size the configuration was designed for
+    pack: int = 1  # PacGAN: the discriminator judges `pack` images at once
+    minibatch_std: bool = False  # the discriminator also sees how much the batch varies (Karras et al. 2018)
+    class_weight: float = 1.0  # conditional GANs: weight of the generator's attribute loss
+    size: int = 32  # the image size the configuration was designed for
 
     def generator_widths(self, size: int) -> tuple[int, ...]:
         """Channels of the dense start and each hidden doubling layer for ``size`` px images."""
         doublings = size.bit_length() - 1 - 2  # 4 px -> size px
-        return tuple(self.generator_last_width * 2 ** k for k in range(doublings - 1, -1, -1))
+        return tuple(self.generator_last_width * 2**k for k in range(doublings - 1, -1, -1))
 
 
 CONFIGS: dict[str, DcganConfig] = {
-    "original": DcganConfig("original", generator_last_width=128, discriminator_widths=(64, 128, 256), kernel=5,
-                            size=64),
+    "original": DcganConfig(
+        "original", generator_last_width=128, discriminator_widths=(64, 128, 256), kernel=5, size=64
+    ),
     "book": DcganConfig("book", generator_last_width=32, discriminator_widths=(32, 64, 128), kernel=4, size=32),
 }
 #: Candidate fixes for mode collapse: a discriminator that sees pairs (PacGAN2), or the batch's spread.
@@ -93,8 +95,9 @@ def _init() -> keras.initializers.Initializer:
     return keras.initializers.RandomNormal(0.0, 0.02)
 
 
-def build_generator(size: int = 32, config: str | DcganConfig = "book", condition_dim: int = 0,
-                    name: str = "generator") -> keras.Model:
+def build_generator(
+    size: int = 32, config: str | DcganConfig = "book", condition_dim: int = 0, name: str = "generator"
+) -> keras.Model:
     """The generator: noise (and, if ``condition_dim``, one-hot attributes) -> image in [-1, 1]."""
     size = check_image_size(size)
     config = get_config(config)
@@ -112,17 +115,20 @@ def build_generator(size: int = 32, config: str | DcganConfig = "book", conditio
     x = layers.LeakyReLU(config.leaky_slope)(x)
     x = layers.Reshape((4, 4, widths[0]))(x)
     for width in widths[1:]:
-        x = layers.Conv2DTranspose(width, config.kernel, strides=2, padding="same", use_bias=False,
-                                   kernel_initializer=_init())(x)
+        x = layers.Conv2DTranspose(
+            width, config.kernel, strides=2, padding="same", use_bias=False, kernel_initializer=_init()
+        )(x)
         x = layers.BatchNormalization()(x)
         x = layers.LeakyReLU(config.leaky_slope)(x)
-    image = layers.Conv2DTranspose(3, config.kernel, strides=2, padding="same", activation="tanh",
-                                   kernel_initializer=_init(), name="image")(x)
+    image = layers.Conv2DTranspose(
+        3, config.kernel, strides=2, padding="same", activation="tanh", kernel_initializer=_init(), name="image"
+    )(x)
     return keras.Model(inputs if condition_dim else noise, image, name=name)
 
 
-def build_discriminator(size: int = 32, config: str | DcganConfig = "book", class_counts: tuple[int, ...] = (),
-                        name: str = "discriminator") -> keras.Model:
+def build_discriminator(
+    size: int = 32, config: str | DcganConfig = "book", class_counts: tuple[int, ...] = (), name: str = "discriminator"
+) -> keras.Model:
     """The discriminator: image (``pack`` images stacked on channels) -> real/fake logit.
 
     With ``class_counts`` (one entry per attribute) it also predicts each attribute from the
@@ -157,5 +163,4 @@ def with_packing(config: str | DcganConfig, pack: int = 2) -> DcganConfig:
     """``config`` with a packed discriminator (PacGAN, Lin et al. 2018): it judges ``pack`` images at once."""
     config = get_config(config)
     pack = check_int("pack", pack, minimum=1, maximum=8)
-    return replace(config, name=f"{config.name.removesuffix('_packed')}_packed" if pack > 1 else config.name,
-                   pack=pack)
+    return replace(config, name=f"{config.name.removesuffix('_packed')}_packed" if pack > 1 else config.name, pack=pack)

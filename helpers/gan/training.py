@@ -78,8 +78,9 @@ class GanRun:
 
         return pd.DataFrame(self.metrics).rename_axis("epoch")
 
-    def generate(self, n: int, seed: int = 0, conditions: dict[str, np.ndarray] | None = None,
-                 average: bool = False) -> np.ndarray:
+    def generate(
+        self, n: int, seed: int = 0, conditions: dict[str, np.ndarray] | None = None, average: bool = False
+    ) -> np.ndarray:
         """``n`` images in [-1, 1] from seeded noise (and integer attribute codes if conditional).
 
         ``average=True`` draws them with the weight-averaged generator (runs trained with ``average``).
@@ -101,14 +102,21 @@ def one_hot_conditions(conditional_on: dict[str, int], conditions: dict[str, np.
     return np.concatenate(blocks, axis=1)
 
 
-def generate(generator: keras.Model, noise: np.ndarray, conditional_on: dict[str, int] | None = None,
-             conditions: dict[str, np.ndarray] | None = None, batch_size: int = 256) -> np.ndarray:
+def generate(
+    generator: keras.Model,
+    noise: np.ndarray,
+    conditional_on: dict[str, int] | None = None,
+    conditions: dict[str, np.ndarray] | None = None,
+    batch_size: int = 256,
+) -> np.ndarray:
     """Images from a (conditional) generator in inference mode, in batches."""
     outputs = []
     for start in range(0, len(noise), batch_size):
-        chunk = noise[start:start + batch_size]
+        chunk = noise[start : start + batch_size]
         if conditional_on:
-            onehot = one_hot_conditions(conditional_on, {k: v[start:start + batch_size] for k, v in conditions.items()})
+            onehot = one_hot_conditions(
+                conditional_on, {k: v[start : start + batch_size] for k, v in conditions.items()}
+            )
             outputs.append(generator([chunk, onehot], training=False).numpy())
         else:
             outputs.append(generator(chunk, training=False).numpy())
@@ -125,16 +133,29 @@ def check_images(images: object, name: str = "images") -> np.ndarray:
     check_image_size(images.shape[1], f"{name} size")
     images = images.astype(np.float32, copy=False)
     if not np.isfinite(images).all() or images.min() < -1.0001 or images.max() > 1.0001:
-        raise ValueError(f"{name} must be scaled to [-1, 1] (the generator's tanh range), "
-                         f"got values in [{images.min():.3g}, {images.max():.3g}]")
+        raise ValueError(
+            f"{name} must be scaled to [-1, 1] (the generator's tanh range), "
+            f"got values in [{images.min():.3g}, {images.max():.3g}]"
+        )
     return images
 
 
-def train_gan(images: np.ndarray, config: str | DcganConfig = "book", epochs: int = 10, seed: int = 0,
-              labels: dict | None = None, *, conditional_on: dict[str, int] | None = None,
-              scorer: Scorer | None = None, n_score: int = 256, batch_size: int | None = None,
-              checkpoint_dir: str | Path | None = None, stop_after: int | None = None,
-              average: float | None = None, verbose: bool = True) -> GanRun:
+def train_gan(
+    images: np.ndarray,
+    config: str | DcganConfig = "book",
+    epochs: int = 10,
+    seed: int = 0,
+    labels: dict | None = None,
+    *,
+    conditional_on: dict[str, int] | None = None,
+    scorer: Scorer | None = None,
+    n_score: int = 256,
+    batch_size: int | None = None,
+    checkpoint_dir: str | Path | None = None,
+    stop_after: int | None = None,
+    average: float | None = None,
+    verbose: bool = True,
+) -> GanRun:
     """Train a DCGAN on ``images`` (``(n, size, size, 3)`` in [-1, 1]); see the module docstring.
 
     ``labels``: ellipse labels (from ``draw_ellipses``) make the ellipse scores the default
@@ -160,8 +181,10 @@ def train_gan(images: np.ndarray, config: str | DcganConfig = "book", epochs: in
     batch_size = min(batch_size, len(images))
     batch_size -= batch_size % config.pack
     if batch_size < config.pack:
-        raise ValueError(f"images must hold at least {config.pack} images for config {config.name!r} "
-                         f"(its discriminator judges {config.pack} at once), got {len(images)}")
+        raise ValueError(
+            f"images must hold at least {config.pack} images for config {config.name!r} "
+            f"(its discriminator judges {config.pack} at once), got {len(images)}"
+        )
     conditional_on = dict(conditional_on or {})
     codes = {}
     if conditional_on:
@@ -189,8 +212,9 @@ def train_gan(images: np.ndarray, config: str | DcganConfig = "book", epochs: in
     d_optimizer.build(discriminator.trainable_variables)
     average_generator = None
     if average is not None:
-        average_generator = build_generator(size, config, condition_dim=sum(conditional_on.values()),
-                                            name="average_generator")
+        average_generator = build_generator(
+            size, config, condition_dim=sum(conditional_on.values()), name="average_generator"
+        )
         average_generator.set_weights(generator.get_weights())
 
     fixed_rng = np.random.default_rng([seed, 2**31 - 1])
@@ -206,13 +230,15 @@ def train_gan(images: np.ndarray, config: str | DcganConfig = "book", epochs: in
             return {}
         return scorer(epoch_images, fixed_conditions) if conditional_on else scorer(epoch_images)
 
-    step = _make_train_step(generator, discriminator, g_optimizer, d_optimizer, config, class_counts,
-                            average_generator, average)
+    step = _make_train_step(
+        generator, discriminator, g_optimizer, d_optimizer, config, class_counts, average_generator, average
+    )
     state = _State()
     checkpoint = Path(checkpoint_dir) / "gan_state.npz" if checkpoint_dir is not None else None
     fingerprint = _fingerprint(images, config, seed, {**conditional_on, "__average__": average})
     saved_objects = [generator, discriminator, g_optimizer, d_optimizer] + (
-        [average_generator] if average_generator is not None else [])
+        [average_generator] if average_generator is not None else []
+    )
     if checkpoint is not None and checkpoint.exists():
         state = _load(checkpoint, fingerprint, *saved_objects)
         if verbose:
@@ -224,8 +250,11 @@ def train_gan(images: np.ndarray, config: str | DcganConfig = "book", epochs: in
         if average_generator is not None:
             state.average_snapshots = [first[:N_FIXED]]
             state.average_metrics = [state.metrics[0]]
-    reference = score(images[np.random.default_rng([seed, 7]).choice(len(images), min(n_score, len(images)),
-                                                                        replace=False)]) if not conditional_on else {}
+    reference = (
+        score(images[np.random.default_rng([seed, 7]).choice(len(images), min(n_score, len(images)), replace=False)])
+        if not conditional_on
+        else {}
+    )
     if conditional_on and scorer is not None:
         picks = np.random.default_rng([seed, 7]).choice(len(images), min(n_score, len(images)), replace=False)
         reference = scorer(images[picks], {name: values[picks] for name, values in codes.items()})
@@ -238,13 +267,15 @@ def train_gan(images: np.ndarray, config: str | DcganConfig = "book", epochs: in
         order = rng.permutation(len(images))
         d_total = g_total = 0.0
         for batch in range(batches):
-            index = order[batch * batch_size:(batch + 1) * batch_size]
+            index = order[batch * batch_size : (batch + 1) * batch_size]
             noise = rng.standard_normal((batch_size, config.noise_dim)).astype(np.float32)
             inputs = [tf.constant(images[index]), tf.constant(noise)]
             if conditional_on:
                 wanted = rng.integers(0, len(images), batch_size)  # fake attributes drawn like the data's
-                inputs += [tf.constant(np.stack([codes[name][index] for name in conditional_on], 1)),
-                           tf.constant(np.stack([codes[name][wanted] for name in conditional_on], 1))]
+                inputs += [
+                    tf.constant(np.stack([codes[name][index] for name in conditional_on], 1)),
+                    tf.constant(np.stack([codes[name][wanted] for name in conditional_on], 1)),
+                ]
             d_loss, g_loss = step(*inputs)
             d_total += float(d_loss)
             g_total += float(g_loss)
@@ -268,16 +299,30 @@ def train_gan(images: np.ndarray, config: str | DcganConfig = "book", epochs: in
                 shown += f" (average: coverage {state.average_metrics[-1]['coverage']:.3f})"
             elif average_generator is not None and "hue_coverage" in state.average_metrics[-1]:
                 shown += f" (average: hue_coverage {state.average_metrics[-1]['hue_coverage']:.3f})"
-            print(f"epoch {epoch}/{epochs}: {seconds:.1f} s, loss D {d_total / batches:.3f} "
-                  f"G {g_total / batches:.3f}" + (f"; {shown}" if shown else ""), flush=True)
+            print(
+                f"epoch {epoch}/{epochs}: {seconds:.1f} s, loss D {d_total / batches:.3f} "
+                f"G {g_total / batches:.3f}" + (f"; {shown}" if shown else ""),
+                flush=True,
+            )
             sys.stdout.flush()
-    return GanRun(config=config, size=size, seed=seed, snapshots=np.stack(state.snapshots), metrics=state.metrics,
-                  reference=reference, losses=state.losses, seconds=state.seconds, generator=generator,
-                  discriminator=discriminator, fixed_noise=fixed_noise[:N_FIXED], conditional_on=conditional_on,
-                  fixed_conditions={k: v[:N_FIXED] for k, v in fixed_conditions.items()},
-                  average_generator=average_generator,
-                  average_snapshots=np.stack(state.average_snapshots) if average_generator is not None else None,
-                  average_metrics=state.average_metrics)
+    return GanRun(
+        config=config,
+        size=size,
+        seed=seed,
+        snapshots=np.stack(state.snapshots),
+        metrics=state.metrics,
+        reference=reference,
+        losses=state.losses,
+        seconds=state.seconds,
+        generator=generator,
+        discriminator=discriminator,
+        fixed_noise=fixed_noise[:N_FIXED],
+        conditional_on=conditional_on,
+        fixed_conditions={k: v[:N_FIXED] for k, v in fixed_conditions.items()},
+        average_generator=average_generator,
+        average_snapshots=np.stack(state.average_snapshots) if average_generator is not None else None,
+        average_metrics=state.average_metrics,
+    )
 
 
 def _pack(images: tf.Tensor, pack: int) -> tf.Tensor:
@@ -290,8 +335,16 @@ def _pack(images: tf.Tensor, pack: int) -> tf.Tensor:
     return tf.reshape(grouped, (-1, shape[1], shape[2], 3 * pack))
 
 
-def _make_train_step(generator, discriminator, g_optimizer, d_optimizer, config: DcganConfig,
-                     class_counts: tuple[int, ...], average_generator=None, decay: float | None = None):
+def _make_train_step(
+    generator,
+    discriminator,
+    g_optimizer,
+    d_optimizer,
+    config: DcganConfig,
+    class_counts: tuple[int, ...],
+    average_generator=None,
+    decay: float | None = None,
+):
     """One compiled step updating both networks, the tutorial's way (plus AC-GAN terms if conditional).
 
     With ``average_generator`` every weight and batch-norm statistic of the generator is also
@@ -299,16 +352,22 @@ def _make_train_step(generator, discriminator, g_optimizer, d_optimizer, config:
     ``min(decay, (1 + t) / (10 + t))`` at step ``t``.
     """
     if average_generator is not None:
-        pairs = [(a, v) for a, v in zip(average_generator.variables, generator.variables, strict=True)
-                 if "seed_generator" not in v.path]
+        pairs = [
+            (a, v)
+            for a, v in zip(average_generator.variables, generator.variables, strict=True)
+            if "seed_generator" not in v.path
+        ]
     bce = keras.losses.BinaryCrossentropy(from_logits=True)
     offsets = np.concatenate([[0], np.cumsum(class_counts)]).astype(int)
 
     def class_loss(logits, wanted):
         total = 0.0
         for index in range(len(class_counts)):
-            total += tf.reduce_mean(tf.keras.losses.sparse_categorical_crossentropy(
-                wanted[:, index], logits[:, offsets[index]:offsets[index + 1]], from_logits=True))
+            total += tf.reduce_mean(
+                tf.keras.losses.sparse_categorical_crossentropy(
+                    wanted[:, index], logits[:, offsets[index] : offsets[index + 1]], from_logits=True
+                )
+            )
         return total
 
     def onehot(codes):
@@ -325,12 +384,13 @@ def _make_train_step(generator, discriminator, g_optimizer, d_optimizer, config:
                 fake = generator(noise, training=True)
                 real_logit = discriminator(_pack(real, config.pack), training=True)
                 fake_logit = discriminator(_pack(fake, config.pack), training=True)
-            d_loss = (bce(tf.fill(tf.shape(real_logit), config.real_target), real_logit)
-                      + bce(tf.zeros_like(fake_logit), fake_logit))
+            d_loss = bce(tf.fill(tf.shape(real_logit), config.real_target), real_logit) + bce(
+                tf.zeros_like(fake_logit), fake_logit
+            )
             g_loss = bce(tf.ones_like(fake_logit), fake_logit)
             if class_counts:
                 d_loss += class_loss(real_classes, real_codes)
-                g_loss += class_loss(fake_classes, fake_codes)
+                g_loss += config.class_weight * class_loss(fake_classes, fake_codes)
         g_grads = g_tape.gradient(g_loss, generator.trainable_variables)
         d_grads = d_tape.gradient(d_loss, discriminator.trainable_variables)
         g_optimizer.apply_gradients(zip(g_grads, generator.trainable_variables, strict=True))
@@ -361,15 +421,24 @@ def _fingerprint(images: np.ndarray, config: DcganConfig, seed: int, conditional
     import hashlib
 
     digest = hashlib.sha256(np.ascontiguousarray(images).tobytes()).hexdigest()[:16]
-    return json.dumps({"images": digest, "config": asdict(config), "seed": seed, "conditional_on": conditional_on},
-                      sort_keys=True)
+    return json.dumps(
+        {"images": digest, "config": asdict(config), "seed": seed, "conditional_on": conditional_on}, sort_keys=True
+    )
 
 
 def _save(path: Path, fingerprint: str, state: _State, *objects) -> None:
     """Every variable (weights, batch-norm statistics, dropout seeds, optimiser moments) plus the history."""
     arrays = {f"v{i}_{j}": v.numpy() for i, obj in enumerate(objects) for j, v in enumerate(obj.variables)}
-    meta = json.dumps({"fingerprint": fingerprint, "epoch": state.epoch, "metrics": state.metrics,
-                       "losses": state.losses, "seconds": state.seconds, "average_metrics": state.average_metrics})
+    meta = json.dumps(
+        {
+            "fingerprint": fingerprint,
+            "epoch": state.epoch,
+            "metrics": state.metrics,
+            "losses": state.losses,
+            "seconds": state.seconds,
+            "average_metrics": state.average_metrics,
+        }
+    )
     if state.average_snapshots:
         arrays["average_snapshots"] = np.stack(state.average_snapshots)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -382,13 +451,21 @@ def _load(path: Path, fingerprint: str, *objects) -> _State:
     with np.load(path) as saved:
         meta = json.loads(str(saved["meta"]))
         if meta["fingerprint"] != fingerprint:
-            raise ValueError(f"checkpoint_dir holds a run with other images, configuration or seed ({path}); "
-                             f"use another folder or delete it")
+            raise ValueError(
+                f"checkpoint_dir holds a run with other images, configuration or seed ({path}); "
+                f"use another folder or delete it"
+            )
         for i, obj in enumerate(objects):
             for j, variable in enumerate(obj.variables):
                 variable.assign(saved[f"v{i}_{j}"])
         snapshots = list(saved["snapshots"])
         average_snapshots = list(saved["average_snapshots"]) if "average_snapshots" in saved else []
-    return _State(epoch=meta["epoch"], snapshots=snapshots, metrics=meta["metrics"], losses=meta["losses"],
-                  seconds=meta["seconds"], average_snapshots=average_snapshots,
-                  average_metrics=meta["average_metrics"])
+    return _State(
+        epoch=meta["epoch"],
+        snapshots=snapshots,
+        metrics=meta["metrics"],
+        losses=meta["losses"],
+        seconds=meta["seconds"],
+        average_snapshots=average_snapshots,
+        average_metrics=meta["average_metrics"],
+    )

@@ -16,12 +16,19 @@ from helpers.gan.figures import grid
 from helpers.gan.training import GanRun
 
 #: How the dropdowns show colour codes: the hex value the avatar style uses.
-LABELS = {"hair": "hair", "hairColor": "hair colour", "skinColor": "skin", "clothingColor": "clothing colour",
-          "eyes": "eyes", "mouth": "mouth"}
+LABELS = {
+    "hair": "hair",
+    "hairColor": "hair colour",
+    "skinColor": "skin",
+    "clothingColor": "clothing colour",
+    "eyes": "eyes",
+    "mouth": "mouth",
+}
 
 
-def faces_png(run: GanRun, choice: dict[str, int], n: int = 8, seed: int = 0, scale: int = 3,
-              average: bool = False) -> bytes:
+def faces_png(
+    run: GanRun, choice: dict[str, int], n: int = 8, seed: int = 0, scale: int = 3, average: bool = False
+) -> bytes:
     """PNG bytes of ``n`` faces drawn for the attribute codes in ``choice`` from noise ``seed``.
 
     ``average=True`` draws with the run's weight-averaged generator.
@@ -30,8 +37,9 @@ def faces_png(run: GanRun, choice: dict[str, int], n: int = 8, seed: int = 0, sc
 
     conditions = {name: np.full(n, int(choice[name])) for name in run.conditional_on}
     picture = grid(run.generate(n, seed=seed, conditions=conditions, average=average), columns=n)
-    image = Image.fromarray(picture).resize((picture.shape[1] * scale, picture.shape[0] * scale),
-                                            Image.Resampling.NEAREST)
+    image = Image.fromarray(picture).resize(
+        (picture.shape[1] * scale, picture.shape[0] * scale), Image.Resampling.NEAREST
+    )
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     return buffer.getvalue()
@@ -43,10 +51,15 @@ def face_picker(run: GanRun, n: int = 8, seed: int = 0, average: bool = False):
 
     if not run.conditional_on:
         raise ValueError("run must be a conditional GAN (trained with conditional_on=...)")
-    dropdowns = {name: widgets.Dropdown(options=[(value, code) for code, value in enumerate(ATTRIBUTES[name])],
-                                        value=0, description=LABELS.get(name, name),
-                                        style={"description_width": "initial"})
-                 for name in run.conditional_on}
+    dropdowns = {
+        name: widgets.Dropdown(
+            options=[(value, code) for code, value in enumerate(ATTRIBUTES[name])],
+            value=0,
+            description=LABELS.get(name, name),
+            style={"description_width": "initial"},
+        )
+        for name in run.conditional_on
+    }
     button = widgets.Button(description="new faces", icon="refresh")
     image = widgets.Image(format="png")
     state = {"seed": seed}
@@ -63,5 +76,6 @@ def face_picker(run: GanRun, n: int = 8, seed: int = 0, average: bool = False):
         dropdown.observe(redraw, names="value")
     button.on_click(new_faces)
     redraw()
-    return widgets.VBox([widgets.HBox(list(dropdowns.values())[:2] + [button]),
-                         widgets.HBox(list(dropdowns.values())[2:]), image])
+    return widgets.VBox(
+        [widgets.HBox(list(dropdowns.values())[:2] + [button]), widgets.HBox(list(dropdowns.values())[2:]), image]
+    )
