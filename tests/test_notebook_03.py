@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import nbformat
 import pytest
-
 from conftest import NOTEBOOKS, SMALL_PARAMETERS, glued
 
 NAME = "03_string_addition.ipynb"

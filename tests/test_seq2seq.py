@@ -6,9 +6,17 @@ import numpy as np
 import pytest
 
 from helpers import seq2seq
-from helpers.seq2seq import (CHARS, ORIGINAL, Seq2SeqSettings, add, build_adder, decode, encode_questions,
-                             exact_match, make_questions)
-
+from helpers.seq2seq import (
+    CHARS,
+    ORIGINAL,
+    Seq2SeqSettings,
+    add,
+    build_adder,
+    decode,
+    encode_questions,
+    exact_match,
+    make_questions,
+)
 
 # --------------------------------------------------------------------------- data
 
@@ -16,7 +24,7 @@ def test_questions_are_padded_reversed_and_answered_correctly():
     data = make_questions(300, 3, reverse=True, seed=1)
     assert data.x.shape == (300, 7, len(CHARS)) and data.y.shape == (300, 4, len(CHARS))
     assert np.all(data.x.sum(axis=-1) == 1) and np.all(data.y.sum(axis=-1) == 1)
-    for question, answer, x, y in zip(data.questions, data.answers, data.x, data.y):
+    for question, answer, x, y in zip(data.questions, data.answers, data.x, data.y, strict=False):
         a, b = map(int, question.split("+"))
         assert 0 <= a < 1000 and 0 <= b < 1000
         assert answer == str(a + b)
@@ -95,6 +103,9 @@ def test_adder_has_the_examples_architecture():
 def test_settings_check_and_original_preset_is_valid():
     Seq2SeqSettings(**ORIGINAL).checked(3)
     assert ORIGINAL["batch_size"] == 32 and ORIGINAL["learning_rate"] == 0.001
+    # Keras' Adam defaults, one batch per call, no clipping, looked at once per epoch.
+    assert ORIGINAL["beta_2"] == 0.999 and ORIGINAL["schedule"] == "constant" and ORIGINAL["clipnorm"] is None
+    assert ORIGINAL["steps_per_execution"] == 1 and ORIGINAL["checks_per_epoch"] == 1
     with pytest.raises(ValueError, match="unknown setting"):
         seq2seq.train_adder(2, batch=32)
     with pytest.raises(ValueError, match="schedule must be one of"):
@@ -114,7 +125,7 @@ def test_training_records_exact_match_and_time(small_run):
     assert all(0.0 <= v <= 1.0 for v in values["val_exact"])
     assert np.all(np.diff(values["seconds"]) > 0)
     # Exact match can never beat per-character accuracy.
-    assert all(e <= c + 1e-9 for e, c in zip(values["val_exact"], values["val_accuracy"]))
+    assert all(e <= c + 1e-9 for e, c in zip(values["val_exact"], values["val_accuracy"], strict=False))
     assert values["val_accuracy"][-1] > values["val_accuracy"][0]
     assert history.params["n_train"] == 2700 and history.params["n_held_out"] == 300
 
@@ -125,7 +136,8 @@ def test_add_agrees_with_exact_match_and_checks_digits(small_run, tmp_path):
     answers = add(model, held_out.questions, 2)
     assert len(answers) == len(held_out)
     assert all(set(answer) <= set("0123456789+") for answer in answers)
-    assert np.mean([a == b for a, b in zip(answers, held_out.answers)]) == pytest.approx(history.history["val_exact"][-1])
+    right = [a == b for a, b in zip(answers, held_out.answers, strict=True)]
+    assert np.mean(right) == pytest.approx(history.history["val_exact"][-1])
     assert exact_match(model, held_out) == pytest.approx(history.history["val_exact"][-1])
     with pytest.raises(ValueError, match="does not match the model"):
         add(model, ["1+2"], 3)
@@ -140,8 +152,64 @@ def test_add_agrees_with_exact_match_and_checks_digits(small_run, tmp_path):
     assert add(loaded, held_out.questions[:50], 2) == answers[:50]
 
 
+def test_held_out_loss_is_keras_loss(small_run):
+    import keras
+
+    model, history = small_run
+    held_out = seq2seq.split(make_questions(3000, 2, seed=0), 0.1)[1]
+    keras_loss = float(np.mean(keras.losses.categorical_crossentropy(held_out.y, model(held_out.x))))
+    assert history.history["val_loss"][-1] == pytest.approx(keras_loss, rel=1e-4)
+    assert history.history["val_accuracy"][-1] == pytest.approx(seq2seq.character_accuracy(model, held_out))
+
+
 def test_stop_epoch_stops_early_but_keeps_the_schedule():
     _, history = seq2seq.train_adder(1, n_questions=55, epochs=5, stop_epoch=2, verbose=0, target_exact=None,
                                      jit_compile=False, batch_size=16)
     assert len(history.history["val_exact"]) == 2
     assert history.history["learning_rate"][-1] > 0
+
+
+# --------------------------------------------------------------------------- schedule and checks
+
+def test_trapezoid_warms_up_holds_then_decays_to_zero():
+    rate = [seq2seq.learning_rate_at(step, 100, 10, 0.02, "trapezoid", 0.4) for step in range(100)]
+    assert rate[0] == pytest.approx(0.002) and rate[9] == pytest.approx(0.02)
+    assert all(r == pytest.approx(0.02) for r in rate[10:61])       # held until 40% of the steps remain
+    assert all(a > b for a, b in zip(rate[60:], rate[61:], strict=False))          # then straight down ...
+    assert rate[99] == pytest.approx(0.02 / 40)                      # ... to zero at step 100
+    assert seq2seq.learning_rate_at(100, 100, 10, 0.02) == 0.0
+
+
+def test_cosine_and_constant_schedules():
+    assert seq2seq.learning_rate_at(10, 110, 10, 0.01, "cosine") == pytest.approx(0.01)
+    assert seq2seq.learning_rate_at(60, 110, 10, 0.01, "cosine") == pytest.approx(0.005)
+    assert seq2seq.learning_rate_at(110, 110, 10, 0.01, "cosine") == pytest.approx(0.0)
+    assert seq2seq.learning_rate_at(0, 110, 10, 0.001, "constant") == 0.001
+
+
+@pytest.mark.parametrize("setting, message", [
+    ({"beta_2": 1.0}, "beta_2 must be at most"),
+    ({"decay_fraction": 0.0}, "decay_fraction must be"),
+    ({"checks_per_epoch": 0}, "checks_per_epoch must be at least 1"),
+])
+def test_bad_settings_raise(setting, message):
+    with pytest.raises(ValueError, match=message):
+        Seq2SeqSettings(**setting).checked(3)
+
+
+def test_checks_inside_an_epoch_can_stop_it_early():
+    # 1,800 training questions in batches of 60: 30 steps per epoch, checked every 10 steps;
+    # a budget of 1e-9 s stops training at the first check, a third of the way through epoch 1.
+    _, history = seq2seq.train_adder(2, n_questions=2000, batch_size=60, steps_per_execution=5,
+                                     checks_per_epoch=3, max_seconds=1e-9, verbose=0)
+    values = history.history
+    assert values["epoch"] == [pytest.approx(1 / 3)] and len(values["val_exact"]) == 1
+    assert values["checks"][0][0] == pytest.approx(1 / 3)
+    assert seq2seq.epochs_to(history, 0.0) == (pytest.approx(1 / 3), values["seconds"][0])
+    assert seq2seq.epochs_to(history, 1.01) == (None, None)
+
+
+def test_progress_outside_a_notebook_prints_one_line_per_epoch(capsys):
+    seq2seq.train_adder(1, n_questions=55, epochs=2, verbose=1, target_exact=None, batch_size=16)
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 2 and lines[0].startswith("epoch 1.00/2") and "answers right" in lines[1]
