@@ -18,6 +18,7 @@ Modules, one per concern:
 - ``fixes``: the step-by-step fixes that make the networks add, and ``train_best`` (chapter 2).
 - ``activation_explorer``: chapter 2's activation explorer widget.
 - ``binary_readout``: can a sigmoid layer carry a binary code? (chapter 2).
+- ``tables``: the chapters' tables for display: headers in words, no raw index, long ones collapsed.
 """
 
 from helpers.addition.fixes import train_best
