@@ -2,6 +2,8 @@
 
     python scripts/execution_times.py [CACHE] [NOTEBOOK ...]
 
+(default: ``_build/.jupyter_cache`` and the chapters listed in ``_toc.yml``)
+
 ``make book`` runs it after the build. Jupyter Book executes the chapters through
 jupyter-cache (``_build/.jupyter_cache``) and records each run's wall time there; this
 script matches every chapter's current source against the cache, so it reports the run
@@ -50,9 +52,25 @@ def report(rows: list[tuple[str, float | None, datetime | None]]) -> str:
     return "\n".join(lines)
 
 
+def book_chapters(toc: Path = ROOT / "_toc.yml") -> list[Path]:
+    """The chapter notebooks the table of contents lists, in book order."""
+    import yaml
+
+    def files(entries: list[dict]) -> list[str]:
+        found = []
+        for entry in entries:
+            found += [entry["file"]] if "file" in entry else []
+            for key in ("parts", "chapters", "sections"):
+                found += files(entry.get(key, []))
+        return found
+
+    return [ROOT / f"{name}.ipynb" for name in files([yaml.safe_load(toc.read_text())])
+            if (ROOT / f"{name}.ipynb").exists()]
+
+
 def main(argv: list[str]) -> int:
     cache_path = Path(argv[0]) if argv else DEFAULT_CACHE
-    notebooks = [Path(arg) for arg in argv[1:]] or sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    notebooks = [Path(arg) for arg in argv[1:]] or book_chapters()
     if not (cache_path / "global.db").exists():
         print(f"No execution cache at {cache_path}: nothing has been executed yet.")
         return 1

@@ -42,3 +42,11 @@ def test_reads_the_time_the_cache_recorded(tmp_path, capsys):
     assert main([str(tmp_path / "cache"), str(slow)]) == 0
     assert "01_slow.ipynb" in capsys.readouterr().out
     assert main([str(tmp_path / "nothing here")]) == 1
+
+
+def test_the_default_chapters_are_the_table_of_contents_in_order():
+    from scripts.execution_times import book_chapters
+
+    chapters = [path.name for path in book_chapters()]
+    assert chapters[:2] == ["01_two_plus_two.ipynb", "02_inside_the_hidden_layer.ipynb"]
+    assert chapters == sorted(chapters)
