@@ -32,8 +32,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--original-epochs", type=int, default=100, help="at most this many epochs (the blog's 100)")
-    parser.add_argument("--original-patience", type=int, default=3,
-                        help="stop the original once its held-out loss has not improved for this many epochs")
+    parser.add_argument(
+        "--original-patience",
+        type=int,
+        default=3,
+        help="stop the original once its held-out loss has not improved for this many epochs",
+    )
     parser.add_argument("--gene-epochs", type=int, default=None, help="the book's schedule length (default: config)")
     parser.add_argument("--ablation", action="store_true", help="also time one epoch of each variant")
     arguments = parser.parse_args()
@@ -43,25 +47,48 @@ def main() -> None:
 
     corpus = lyrics.load_corpus()
     data = models.prepare(corpus, "gene", seed=arguments.seed)
-    print(f"Gene Lyrica One's songs: {data.summary()}, vocabulary {len(data.vocabulary)}, "
-          f"window {data.vocabulary.window}", flush=True)
+    print(
+        f"Gene Lyrica One's songs: {data.summary()}, vocabulary {len(data.vocabulary)}, "
+        f"window {data.vocabulary.window}",
+        flush=True,
+    )
     if arguments.ablation:
         ablation(data, arguments.seed)
 
-    _, _, original = lyrics.train(corpus, "original", seed=arguments.seed, data=data, epochs=arguments.original_epochs,
-                                  monitor="val_loss", patience=arguments.original_patience)
+    _, _, original = lyrics.train(
+        corpus,
+        "original",
+        seed=arguments.seed,
+        data=data,
+        epochs=arguments.original_epochs,
+        monitor="val_loss",
+        patience=arguments.original_patience,
+    )
     val = original.history["val_loss"]
     best_epoch = min(range(len(val)), key=val.__getitem__)
     best_loss, original_seconds = val[best_epoch], original.history["seconds"][best_epoch]
-    print(f"original: best held-out loss {best_loss:.4f} at epoch {best_epoch + 1}, {original_seconds:.1f} s "
-          f"({original_seconds / (best_epoch + 1):.1f} s per epoch)", flush=True)
+    print(
+        f"original: best held-out loss {best_loss:.4f} at epoch {best_epoch + 1}, {original_seconds:.1f} s "
+        f"({original_seconds / (best_epoch + 1):.1f} s per epoch)",
+        flush=True,
+    )
 
     started = time.perf_counter()
-    _, _, book = lyrics.train(corpus, "gene", seed=arguments.seed, data=data, epochs=arguments.gene_epochs,
-                              target_val_loss=best_loss, patience=100)
+    _, _, book = lyrics.train(
+        corpus,
+        "gene",
+        seed=arguments.seed,
+        data=data,
+        epochs=arguments.gene_epochs,
+        target_val_loss=best_loss,
+        patience=100,
+    )
     book_seconds = book.seconds_to("val_loss", best_loss)
-    print(f"book: best held-out loss {min(book.history['val_loss']):.4f} after {book.epochs} epochs, "
-          f"{time.perf_counter() - started:.1f} s in all", flush=True)
+    print(
+        f"book: best held-out loss {min(book.history['val_loss']):.4f} after {book.epochs} epochs, "
+        f"{time.perf_counter() - started:.1f} s in all",
+        flush=True,
+    )
     print()
     print(f"{'configuration':<34}{'seconds to held-out loss ' + format(best_loss, '.4f'):>36}")
     print(f"{'original (the blog settings)':<34}{original_seconds:>36.1f}")
@@ -78,8 +105,11 @@ def ablation(data, seed: int) -> None:
 
     from helpers.lyrics import models
 
-    variants = {"original": {}, "no recurrent dropout": {"recurrent_dropout": 0.0},
-                "no recurrent dropout, batch 512": {"recurrent_dropout": 0.0, "batch_size": 512}}
+    variants = {
+        "original": {},
+        "no recurrent dropout": {"recurrent_dropout": 0.0},
+        "no recurrent dropout, batch 512": {"recurrent_dropout": 0.0, "batch_size": 512},
+    }
     built = {}
     for name, changes in variants.items():
         config = models.get_config("original", **changes)

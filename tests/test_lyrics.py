@@ -39,8 +39,14 @@ def corpus():
 
 
 # A configuration small enough to train in seconds: Christmas carols, tiny layers.
-TINY = dict(categories=("Christmas carols", "Spirituals", "Children's songs"), embedding_dim=8, units=16,
-            dense_units=16, epochs=2, batch_size=64)
+TINY = dict(
+    categories=("Christmas carols", "Spirituals", "Children's songs"),
+    embedding_dim=8,
+    units=16,
+    dense_units=16,
+    epochs=2,
+    batch_size=64,
+)
 
 
 @pytest.fixture(scope="module")
@@ -53,13 +59,16 @@ def tiny(corpus):
 
 # --- corpus ---------------------------------------------------------------------------------
 
+
 def test_cleaning_removes_licence_numbering_and_stray_breaks():
     report = corpus_module.CleaningReport()
-    raw = ("1. Row the boat\nRow it well.2. Sing the song\nAll day long\n\n\n\nEnd of it,\"Now we go\n\n"
-           "This work was published before January 1, 1931, and is in thepublic domainworldwide because the "
-           "author died at least 100 years ago.\n\nPublic domain\nPublic domainfalsefalse")
+    raw = (
+        '1. Row the boat\nRow it well.2. Sing the song\nAll day long\n\n\n\nEnd of it,"Now we go\n\n'
+        "This work was published before January 1, 1931, and is in thepublic domainworldwide because the "
+        "author died at least 100 years ago.\n\nPublic domain\nPublic domainfalsefalse"
+    )
     cleaned = corpus_module.clean_lyrics(raw, report)
-    assert cleaned == "Row the boat\nRow it well.\nSing the song\nAll day long\n\nEnd of it,\"\nNow we go"
+    assert cleaned == 'Row the boat\nRow it well.\nSing the song\nAll day long\n\nEnd of it,"\nNow we go'
     assert report.licence_lines == 3 and report.licence_words > 20
     assert report.numbering_marks == 2 and report.glued_lines_split == 1
     double = corpus_module.clean_lyrics("one line\n\ntwo line\n\nthree line\n\nfour line", report)
@@ -96,9 +105,12 @@ def test_bad_corpus_arguments(corpus):
 
 def test_kaggle_csv_reader(tmp_path):
     path = tmp_path / "songdata.csv"
-    path.write_text('artist,song,link,text\nABBA,"Ahe\'s My Kind Of Girl",/a/1,"Look at her face\nIt\'s a wonderful '
-                    'face"\nABBA,Andante,/a/2,"Take it easy\nwith me, please"\nQueen,Bohemian,/q/1,"Is this the '
-                    'real life\nIs this just fantasy"\n', encoding="utf-8")
+    path.write_text(
+        'artist,song,link,text\nABBA,"Ahe\'s My Kind Of Girl",/a/1,"Look at her face\nIt\'s a wonderful '
+        'face"\nABBA,Andante,/a/2,"Take it easy\nwith me, please"\nQueen,Bohemian,/q/1,"Is this the '
+        'real life\nIs this just fantasy"\n',
+        encoding="utf-8",
+    )
     corpus = lyrics.load_corpus(path)
     assert [s.category for s in corpus.songs] == ["ABBA", "ABBA", "Queen"]
     assert corpus.songs[0].text == "Look at her face\nIt's a wonderful face"
@@ -153,6 +165,7 @@ def test_vocabulary_windows_and_lookup():
 
 # --- training, saving, resuming ----------------------------------------------------------------
 
+
 def test_training_uses_only_training_songs_and_reports_held_out(tiny, corpus):
     model, vocabulary, history, data = tiny
     training_all, held_all = corpus.split(seed=0)
@@ -165,10 +178,22 @@ def test_training_uses_only_training_songs_and_reports_held_out(tiny, corpus):
 
 def test_configs_are_the_blogs_and_unknown_names_refused():
     original = models.get_config("original")
-    assert (original.embedding_dim, original.units, original.dense_units, original.dropout,
-            original.recurrent_dropout, original.head_dropout) == (50, 128, 128, 0.2, 0.2, 0.3)
-    assert (original.optimizer, original.learning_rate, original.batch_size, original.epochs, original.monitor,
-            original.patience) == ("rmsprop", 1e-3, 256, 100, "loss", 10)
+    assert (
+        original.embedding_dim,
+        original.units,
+        original.dense_units,
+        original.dropout,
+        original.recurrent_dropout,
+        original.head_dropout,
+    ) == (50, 128, 128, 0.2, 0.2, 0.3)
+    assert (
+        original.optimizer,
+        original.learning_rate,
+        original.batch_size,
+        original.epochs,
+        original.monitor,
+        original.patience,
+    ) == ("rmsprop", 1e-3, 256, 100, "loss", 10)
     assert models.get_config("tod").epochs == 1 and models.get_config("tod").categories is None
     assert models.get_config("gene").monitor == "val_loss"
     with pytest.raises(ValueError, match="config must be one of"):
@@ -184,8 +209,9 @@ def test_keras_save_and_safe_load(tiny, tmp_path):
     lyrics.save(model, vocabulary, tmp_path)
     loaded, loaded_vocabulary = lyrics.load(tmp_path)
     assert loaded_vocabulary.words == vocabulary.words and loaded_vocabulary.window == vocabulary.window
-    np.testing.assert_allclose(loaded.predict(data.x_held_out[:16], verbose=0),
-                               model.predict(data.x_held_out[:16], verbose=0), atol=1e-6)
+    np.testing.assert_allclose(
+        loaded.predict(data.x_held_out[:16], verbose=0), model.predict(data.x_held_out[:16], verbose=0), atol=1e-6
+    )
     with pytest.raises(ValueError, match="model.keras"):
         lyrics.load(tmp_path / "nothing")
 
@@ -209,8 +235,9 @@ def test_sigkill_during_training_loses_at_most_one_epoch(tmp_path):
     checkpoints = tmp_path / "checkpoints"
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONPATH": str(ROOT)}
     log = open(tmp_path / "first.log", "w")
-    process = subprocess.Popen([sys.executable, str(script), str(checkpoints)], stdout=log, stderr=subprocess.STDOUT,
-                               env=env, cwd=ROOT)
+    process = subprocess.Popen(
+        [sys.executable, str(script), str(checkpoints)], stdout=log, stderr=subprocess.STDOUT, env=env, cwd=ROOT
+    )
     state = checkpoints / "state.json"
     deadline = time.time() + 240
     while time.time() < deadline:
@@ -223,12 +250,16 @@ def test_sigkill_during_training_loses_at_most_one_epoch(tmp_path):
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
     log.close()
-    printed = [int(line.split("epoch")[1].split(":")[0]) for line in (tmp_path / "first.log").read_text().splitlines()
-               if line.startswith("[gene] epoch")]
+    printed = [
+        int(line.split("epoch")[1].split(":")[0])
+        for line in (tmp_path / "first.log").read_text().splitlines()
+        if line.startswith("[gene] epoch")
+    ]
     assert printed and max(printed) < 12, "the run must be killed mid-training"
     saved_epoch = json.loads(state.read_text())["state"]["epoch"]
-    resumed = subprocess.run([sys.executable, str(script), str(checkpoints)], capture_output=True, text=True, env=env,
-                             cwd=ROOT, timeout=300)
+    resumed = subprocess.run(
+        [sys.executable, str(script), str(checkpoints)], capture_output=True, text=True, env=env, cwd=ROOT, timeout=300
+    )
     assert resumed.returncode == 0, resumed.stderr[-2000:]
     words = resumed.stdout.split()
     resumed_from, epochs = int(words[words.index("RESUMED_FROM") + 1]), int(words[words.index("EPOCHS") + 1])
@@ -239,12 +270,15 @@ def test_sigkill_during_training_loses_at_most_one_epoch(tmp_path):
 
 # --- generation -------------------------------------------------------------------------------
 
+
 def test_generation_is_seeded_and_argmax_is_deterministic(tiny):
     model, vocabulary, _, _ = tiny
     first = lyrics.generate(model, vocabulary, "joy to the world", words=15, randomness=0.0, seed=1)
     assert first == lyrics.generate(model, vocabulary, "joy to the world", words=15, randomness=0.0, seed=2)
-    assert len(first.split()) + first.count("\n") == 15 or len(first.split()) <= 15
-    sampled = [lyrics.generate(model, vocabulary, "joy to the world", words=30, randomness=1.0, seed=s) for s in (3, 3, 4)]
+    assert len(generation.generated_words(model, vocabulary, "joy to the world", words=15)) == 15
+    sampled = [
+        lyrics.generate(model, vocabulary, "joy to the world", words=30, randomness=1.0, seed=s) for s in (3, 3, 4)
+    ]
     assert sampled[0] == sampled[1] and sampled[0] != sampled[2]
     # A tiny temperature is argmax, without numpy's sum(pvals) > 1 error.
     assert lyrics.generate(model, vocabulary, "joy to the world", words=15, randomness=1e-12) == first
@@ -266,26 +300,30 @@ def test_long_seed_uses_its_last_window_and_unknown_words_are_dropped(tiny):
     model, vocabulary, _, _ = tiny
     known = [w for w in vocabulary.words[3:] if w != text.NEWLINE][: vocabulary.window + 10]
     long_seed = " ".join(known)
-    tail = " ".join(known[-vocabulary.window:])
+    tail = " ".join(known[-vocabulary.window :])
     assert lyrics.generate(model, vocabulary, long_seed, words=10) == lyrics.generate(model, vocabulary, tail, words=10)
-    assert (lyrics.generate(model, vocabulary, "zzqx " + tail + " qqzx", words=10)
-            == lyrics.generate(model, vocabulary, tail, words=10))
+    assert lyrics.generate(model, vocabulary, "zzqx " + tail + " qqzx", words=10) == lyrics.generate(
+        model, vocabulary, tail, words=10
+    )
 
 
-@pytest.mark.parametrize("arguments, message", [
-    (dict(seed_text=""), "seed_text is empty"),
-    (dict(seed_text="   \n "), "seed_text is empty"),
-    (dict(seed_text="zzqx qqzx"), "no word the network knows"),
-    (dict(seed_text=None), "seed_text must be a string"),
-    (dict(randomness=-0.1), "randomness must be at least 0"),
-    (dict(randomness=float("nan")), "randomness must be finite"),
-    (dict(randomness=float("inf")), "randomness must be finite"),
-    (dict(randomness="hot"), "randomness must be a number"),
-    (dict(words=0), "words must be at least 1"),
-    (dict(words=10**7), "words must be at most"),
-    (dict(words=2.5), "words must be an integer"),
-    (dict(seed=-1), "seed must be"),
-])
+@pytest.mark.parametrize(
+    "arguments, message",
+    [
+        (dict(seed_text=""), "seed_text is empty"),
+        (dict(seed_text="   \n "), "seed_text is empty"),
+        (dict(seed_text="zzqx qqzx"), "no word the network knows"),
+        (dict(seed_text=None), "seed_text must be a string"),
+        (dict(randomness=-0.1), "randomness must be at least 0"),
+        (dict(randomness=float("nan")), "randomness must be finite"),
+        (dict(randomness=float("inf")), "randomness must be finite"),
+        (dict(randomness="hot"), "randomness must be a number"),
+        (dict(words=0), "words must be at least 1"),
+        (dict(words=10**7), "words must be at most"),
+        (dict(words=2.5), "words must be an integer"),
+        (dict(seed=-1), "seed must be"),
+    ],
+)
 def test_bad_generation_input_is_a_clear_error(tiny, arguments, message):
     model, vocabulary, _, _ = tiny
     call = {"seed_text": "joy to the world", **arguments}
@@ -294,6 +332,7 @@ def test_bad_generation_input_is_a_clear_error(tiny, arguments, message):
 
 
 # --- metrics ----------------------------------------------------------------------------------
+
 
 def test_perplexity_of_a_uniform_model_is_the_vocabulary_size(tiny):
     import keras
@@ -332,12 +371,14 @@ def test_kneser_ney_matches_nltk():
             for song in tests:
                 padded = ["<s>"] * (order - 1) + song
                 for i in range(order - 1, len(padded)):
-                    context = tuple(padded[i - order + 1:i])
+                    context = tuple(padded[i - order + 1 : i])
                     assert ours.score(padded[i], context) == pytest.approx(
-                        reference.unmasked_score(padded[i], context), abs=1e-12)
-            # Probabilities over the vocabulary sum to 1 in a seen context.
+                        reference.unmasked_score(padded[i], context), abs=1e-12
+                    )
+            # nltk.lm's Kneser-Ney (lower orders: continuation counts over one total, discount over
+            # another) is a distribution only approximately: here within 0.1% in a seen context.
             vocabulary = set(words) | {"</s>"}
-            assert sum(ours.score(w, ("<s>",) * (order - 1)) for w in vocabulary) == pytest.approx(1.0)
+            assert sum(ours.score(w, ("<s>",) * (order - 1)) for w in vocabulary) == pytest.approx(1.0, abs=1e-3)
 
 
 def test_repetition_and_copying_metrics():
@@ -352,10 +393,18 @@ def test_repetition_and_copying_metrics():
 
 # --- command line -----------------------------------------------------------------------------
 
+
 def run_cli(*arguments, **kwargs):
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "helpers.lyrics", *arguments], capture_output=True, text=True,
-                          env=env, cwd=ROOT, timeout=300, **kwargs)
+    return subprocess.run(
+        [sys.executable, "-m", "helpers.lyrics", *arguments],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=300,
+        **kwargs,
+    )
 
 
 def test_cli_help_explains_randomness():
@@ -367,20 +416,32 @@ def test_cli_help_explains_randomness():
 def test_cli_generates_from_a_saved_model_and_refuses_bad_input(tiny, tmp_path):
     model, vocabulary, _, _ = tiny
     lyrics.save(model, vocabulary, tmp_path)
-    result = run_cli("generate", "--seed-text", "joy to the world", "--randomness", "0", "--words", "12",
-                     "--model-dir", str(tmp_path))
+    result = run_cli(
+        "generate",
+        "--seed-text",
+        "joy to the world",
+        "--randomness",
+        "0",
+        "--words",
+        "12",
+        "--model-dir",
+        str(tmp_path),
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == lyrics.generate(model, vocabulary, "joy to the world", words=12).strip()
-    for arguments, message in [(["--randomness", "-1"], "randomness must be at least 0"),
-                               (["--randomness", "nan"], "randomness must be finite"),
-                               (["--words", "0"], "words must be at least 1"),
-                               (["--network", "gene lyrica two"], "network must be one of")]:
+    for arguments, message in [
+        (["--randomness", "-1"], "randomness must be at least 0"),
+        (["--randomness", "nan"], "randomness must be finite"),
+        (["--words", "0"], "words must be at least 1"),
+        (["--network", "gene lyrica two"], "network must be one of"),
+    ]:
         result = run_cli("generate", "--seed-text", "joy", "--model-dir", str(tmp_path), *arguments)
         assert result.returncode == 2 and message in result.stderr, result.stderr
         assert "Traceback" not in result.stderr
 
 
 # --- browser export ---------------------------------------------------------------------------
+
 
 def test_export_for_browser_matches_keras(tiny, tmp_path):
     from helpers import browser
@@ -391,6 +452,5 @@ def test_export_for_browser_matches_keras(tiny, tmp_path):
     exported = json.loads(paths["vocabulary"].read_text(encoding="utf-8"))
     assert exported["words"] == vocabulary.words and exported["window"] == vocabulary.window
     windows = data.x_held_out[:32]
-    np.testing.assert_allclose(browser.run_onnx(paths["model"], windows), model.predict(windows, verbose=0),
-                               atol=1e-5)
+    np.testing.assert_allclose(browser.run_onnx(paths["model"], windows), model.predict(windows, verbose=0), atol=1e-5)
     assert math.isclose(float(browser.run_onnx(paths["model"], windows).sum(axis=1).mean()), 1.0, rel_tol=1e-5)

@@ -24,10 +24,24 @@ from helpers.lyrics import generation, models, text  # noqa: E402
 
 STATIC = ROOT / "book" / "_static"
 SEEDS = ["hello world", "I want to be\nfree", "The sea, the SEA! o'er the waves we’ll sail"]
-TRICKY = ["Can’t stop, WON'T stop!", "line one\n\nline two\r\nthree", "“Quoted” ‘single’ rock'n'roll",
-          "1,000 miles in 1928... 3.5", "Café ÉTÉ — naïve", "  \t ", "¶ is not a word", "tab\there  ",
-          "ÀÉÎÕÜ ñ ç ø æ ß", "em—dash–en-dash hyphen-ated", "under_score & ampersand #hash @at", "¡hola! ¿qué?",
-          "x²  ½  ٣ arabic digit", "''quoted twice''", "a\u00a0non-breaking space", "emoji 🎵 notes ♪"]
+TRICKY = [
+    "Can’t stop, WON'T stop!",
+    "line one\n\nline two\r\nthree",
+    "“Quoted” ‘single’ rock'n'roll",
+    "1,000 miles in 1928... 3.5",
+    "Café ÉTÉ — naïve",
+    "  \t ",
+    "¶ is not a word",
+    "tab\there  ",
+    "ÀÉÎÕÜ ñ ç ø æ ß",
+    "em—dash–en-dash hyphen-ated",
+    "under_score & ampersand #hash @at",
+    "¡hola! ¿qué?",
+    "x²  ½  ٣ arabic digit",
+    "''quoted twice''",
+    "a\u00a0non-breaking space",
+    "emoji 🎵 notes ♪",
+]
 TOLERANCE = 1e-4
 
 
@@ -44,8 +58,9 @@ def site(tmp_path_factory):
     models.compile_model(gene, config, steps_per_epoch=20)
     gene.fit(gene_data.x_train[:10_240], gene_data.y_train[:10_240], batch_size=512, epochs=1, verbose=0)
     baba_data = models.prepare(corpus, "baba", seed=0)
-    baba, baba_vocabulary, _ = lyrics.train(corpus, "baba", data=baba_data, epochs=2, verbose=0, units=32,
-                                            dense_units=32, embedding_dim=16)
+    baba, baba_vocabulary, _ = lyrics.train(
+        corpus, "baba", data=baba_data, epochs=2, verbose=0, units=32, dense_units=32, embedding_dim=16
+    )
 
     root = tmp_path_factory.mktemp("site")
     static = root / "_static"
@@ -62,20 +77,33 @@ def site(tmp_path_factory):
     patch.setattr(browser, "SITE_STATIC", static)
     patch.setattr(browser, "SITE_MODELS", static / "models")
     folder = browser.site_model_dir("lyrics")
-    exported = {"gene": lyrics.export_for_browser(gene, gene_data.vocabulary, folder, name="gene"),
-                "baba": lyrics.export_for_browser(baba, baba_vocabulary, folder, name="baba")}
+    exported = {
+        "gene": lyrics.export_for_browser(gene, gene_data.vocabulary, folder, name="gene"),
+        "baba": lyrics.export_for_browser(baba, baba_vocabulary, folder, name="baba"),
+    }
     html = browser.browser_model_html(
-        "lyrics", models={k: v["model"] for k, v in exported.items()},
+        "lyrics",
+        models={k: v["model"] for k, v in exported.items()},
         files={f"{k}_vocabulary": v["vocabulary"] for k, v in exported.items()},
-        config={"networks": {"gene": "Gene Lyrica One", "baba": "Baba Twist"}, "seed_text": "hello world",
-                "randomness": 0.3, "words": 60})
+        config={
+            "networks": {"gene": "Gene Lyrica One", "baba": "Baba Twist"},
+            "seed_text": "hello world",
+            "randomness": 0.3,
+            "words": 60,
+        },
+    )
     (root / "notebooks" / "04_gene_lyrica_one.html").write_text(
         "<!DOCTYPE html><html><head><meta charset='utf-8'><link rel='icon' href='data:,'>"
         "<script src='../_static/vendor/require.js'></script>"
         "<script src='../_static/twoplustwo_models.js'></script></head>"
-        f"<body>{html}</body></html>")
-    yield {"root": root, "gene": (gene, gene_data.vocabulary), "baba": (baba, baba_vocabulary),
-           "sizes": {k: v["model"].stat().st_size for k, v in exported.items()}}
+        f"<body>{html}</body></html>"
+    )
+    yield {
+        "root": root,
+        "gene": (gene, gene_data.vocabulary),
+        "baba": (baba, baba_vocabulary),
+        "sizes": {k: v["model"].stat().st_size for k, v in exported.items()},
+    }
     patch.undo()
 
 
@@ -88,8 +116,11 @@ def page(site, chromium):
     log = watch(page)
     with serve(site["root"]) as url:
         page.goto(f"{url}/notebooks/04_gene_lyrica_one.html")
-        page.wait_for_function("() => document.querySelector('.twoplustwo-browser-model').lyrics "
-                               "|| document.querySelector('[data-failed]')", timeout=120_000)
+        page.wait_for_function(
+            "() => document.querySelector('.twoplustwo-browser-model').lyrics "
+            "|| document.querySelector('[data-failed]')",
+            timeout=120_000,
+        )
         yield page, log
     context.close()
 
@@ -107,17 +138,25 @@ def test_probabilities_and_argmax_lyrics_match_python(site, page):
         model, vocabulary = site[network]
         for seed in SEEDS:
             ids = generation.seed_ids(vocabulary, seed)
-            in_browser = np.array(page.evaluate(
-                "([k, t]) => { const app = document.querySelector('.twoplustwo-browser-model').lyrics;"
-                " return app.probabilities(k, app.encode(k, t)); }", [network, seed]))
+            in_browser = np.array(
+                page.evaluate(
+                    "([k, t]) => { const app = document.querySelector('.twoplustwo-browser-model').lyrics;"
+                    " return app.probabilities(k, app.encode(k, t)); }",
+                    [network, seed],
+                )
+            )
             python = generation.next_word_probabilities(model, generation.last_window(ids, vocabulary.window))[0]
             assert np.abs(in_browser - python).max() <= TOLERANCE, (network, seed)
             assert list(ids) == page.evaluate(
-                "([k, t]) => document.querySelector('.twoplustwo-browser-model').lyrics.encode(k, t)", [network, seed])
+                "([k, t]) => document.querySelector('.twoplustwo-browser-model').lyrics.encode(k, t)", [network, seed]
+            )
             words = page.evaluate(
                 "async ([k, t]) => (await document.querySelector('.twoplustwo-browser-model').lyrics"
-                ".generate(k, t, 30, 0)).words", [network, seed])
-            assert words == generation.generated_words(model, vocabulary, seed, words=30, randomness=0.0), (network, seed)
+                ".generate(k, t, 30, 0)).words",
+                [network, seed],
+            )
+            python_words = generation.generated_words(model, vocabulary, seed, words=30, randomness=0.0)
+            assert words == python_words, (network, seed)
     assert log.problems() == []
 
 
@@ -132,8 +171,10 @@ def test_reader_types_moves_the_slider_and_generates(site, page):
     shown = page.inner_text(".lyrics-output")
     assert shown.startswith("the wind and the sea") and len(shown.split()) > 20
     rate = float(page.eval_on_selector(".lyrics-output", "(e) => e.dataset.wordsPerSecond"))
-    print(f"\nGene Lyrica One in headless Chromium: {rate:.0f} words per second; "
-          f"model files: {', '.join(f'{k} {v / 1e6:.2f} MB' for k, v in site['sizes'].items())}")
+    print(
+        f"\nGene Lyrica One in headless Chromium: {rate:.0f} words per second; "
+        f"model files: {', '.join(f'{k} {v / 1e6:.2f} MB' for k, v in site['sizes'].items())}"
+    )
     assert rate >= 20
     # Baba Twist through the chooser.
     page.select_option(".lyrics-network", "baba")
@@ -145,19 +186,23 @@ def test_reader_types_moves_the_slider_and_generates(site, page):
     assert all(size < 8_000_000 for size in site["sizes"].values())
 
 
-@pytest.mark.parametrize("seed, words, message", [
-    ("", "60", "seed text is empty"),
-    ("zzqx qqzx", "60", "None of the seed's words is known"),
-    ("hello world", "0", "Length must be a whole number"),
-    ("hello world", "100000", "Length must be a whole number"),
-])
+@pytest.mark.parametrize(
+    "seed, words, message",
+    [
+        ("", "60", "seed text is empty"),
+        ("zzqx qqzx", "60", "None of the seed's words is known"),
+        ("hello world", "0", "Length must be a whole number"),
+        ("hello world", "100000", "Length must be a whole number"),
+    ],
+)
 def test_bad_input_is_a_message_in_the_page(page, seed, words, message):
     page, log = page
     page.select_option(".lyrics-network", "gene")
     page.fill(".lyrics-seed", seed)
     page.fill(".lyrics-words", words)
     page.click(".lyrics-generate")
-    page.wait_for_function("(m) => document.querySelector('.lyrics-status').textContent.includes(m)", arg=message,
-                           timeout=30_000)
+    page.wait_for_function(
+        "(m) => document.querySelector('.lyrics-status').textContent.includes(m)", arg=message, timeout=30_000
+    )
     assert page.inner_text(".lyrics-output") == ""
     assert log.problems() == []

@@ -36,17 +36,26 @@ def test_chapter_4_executes_and_its_results_hold(executed):
     assert values["window"] >= 2 and values["vocabulary_size"] > 100
     # Training ran the epochs asked for and scores are probabilities / perplexities.
     assert values["gene_epochs"] <= SMALL["GENE_EPOCHS"] and values["original_epochs"] == SMALL["ORIGINAL_EPOCHS"]
-    for name in ("gene_train_top1", "gene_held_top1", "gene_held_top5", "baba_train_top1", "baba_held_top1",
-                 "tod_held_top1", "baba_copied"):
+    for name in (
+        "gene_train_top1",
+        "gene_held_top1",
+        "gene_held_top5",
+        "baba_train_top1",
+        "baba_held_top1",
+        "tod_held_top1",
+        "baba_copied",
+    ):
         assert 0.0 <= values[name] <= 1.0, name
     assert values["gene_held_top1"] <= values["gene_held_top5"]
     assert 1 < values["gene_perplexity"] < values["vocabulary_size"]
     # The n-gram baselines, one per order asked for, and the comparison glued from them.
     assert set(values["ngram_perplexities"]) == set(SMALL["NGRAM_ORDERS"])
     assert values["best_ngram_perplexity"] == min(values["ngram_perplexities"].values()) or math.isclose(
-        values["best_ngram_perplexity"], min(values["ngram_perplexities"].values()), rel_tol=1e-3)
-    assert math.isclose(values["gene_vs_ngram"], 1 - values["gene_perplexity"] / values["best_ngram_perplexity"],
-                        rel_tol=1e-6)
+        values["best_ngram_perplexity"], min(values["ngram_perplexities"].values()), rel_tol=1e-3
+    )
+    assert math.isclose(
+        values["gene_vs_ngram"], 1 - values["gene_perplexity"] / values["best_ngram_perplexity"], rel_tol=1e-6
+    )
     # Randomness 0 repeats at least as much as the real songs; randomness 1 varies more than randomness 0.
     assert values["distinct2_at_0"] <= values["distinct2_real"]
     assert values["distinct2_at_1"] >= values["distinct2_at_0"]

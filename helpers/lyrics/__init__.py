@@ -33,5 +33,20 @@ def export_for_browser(model, vocabulary, directory, name: str = "gene"):
     return export(model, vocabulary, directory, name=name)
 
 
-__all__ = ["CONFIGS", "Corpus", "Song", "TrainingConfig", "Vocabulary", "evaluate", "export_for_browser",
-           "generate", "get_config", "load", "load_corpus", "perplexity", "prepare", "save", "train"]
+__all__ = [
+    "CONFIGS",
+    "Corpus",
+    "Song",
+    "TrainingConfig",
+    "Vocabulary",
+    "evaluate",
+    "export_for_browser",
+    "generate",
+    "get_config",
+    "load",
+    "load_corpus",
+    "perplexity",
+    "prepare",
+    "save",
+    "train",
+]

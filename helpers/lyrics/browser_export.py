@@ -42,7 +42,9 @@ def export_for_browser(model, vocabulary: Vocabulary, directory: Path | str, nam
     size = onnx_path.stat().st_size
     if size > MAX_MODEL_BYTES:
         onnx_path.unlink()
-        raise ValueError(f"the exported {name} model is {size / 1e6:.1f} MB, over the {MAX_MODEL_BYTES / 1e6:.0f} MB "
-                         f"limit for the site; train it with a smaller vocabulary (max_words)")
+        raise ValueError(
+            f"the exported {name} model is {size / 1e6:.1f} MB, over the {MAX_MODEL_BYTES / 1e6:.0f} MB "
+            f"limit for the site; train it with a smaller vocabulary (max_words)"
+        )
     vocabulary_path = vocabulary.save(directory / f"{name}_vocabulary.json")
     return {"model": onnx_path, "vocabulary": vocabulary_path}

@@ -28,7 +28,7 @@ from helpers.data import DataFile, fetch
 PUBLIC_DOMAIN_LYRICS = DataFile(
     relative_path="lyrics/lyrics_data.json",
     url="https://raw.githubusercontent.com/kennethyork/PubDomainOnly/"
-        "6c44d5ce3ca8932f71ce3e6907443fa800321383/lyrics_data.json",
+    "6c44d5ce3ca8932f71ce3e6907443fa800321383/lyrics_data.json",
     sha256="38367790f933f86c4b6e51f47ab9ade02bdad3115a7b961b93cd12b45396fe8c",
     description="Public Domain Lyrics Database (kennethyork/PubDomainOnly), 1,347 songs published 1928 or earlier",
 )
@@ -65,18 +65,24 @@ class CleaningReport:
 
     def as_dict(self) -> dict[str, int]:
         """The counts, for a table."""
-        return {"licence lines removed": self.licence_lines, "licence words removed": self.licence_words,
-                "stanza numbers removed": self.numbering_marks, "glued lines split": self.glued_lines_split,
-                "double-spaced songs closed up": self.double_spaced_songs, "empty songs dropped": self.empty_songs,
-                "Wikisource index pages dropped": self.index_pages,
-                "near-duplicate songs dropped": len(self.duplicates)}
+        return {
+            "licence lines removed": self.licence_lines,
+            "licence words removed": self.licence_words,
+            "stanza numbers removed": self.numbering_marks,
+            "glued lines split": self.glued_lines_split,
+            "double-spaced songs closed up": self.double_spaced_songs,
+            "empty songs dropped": self.empty_songs,
+            "Wikisource index pages dropped": self.index_pages,
+            "near-duplicate songs dropped": len(self.duplicates),
+        }
 
 
 # Wikisource appends licence boilerplate; the page scrape glued some words ("thepublic domainin").
 _LICENCE_LINE = re.compile(
     r"^\s*(?:This work (?:was|is|may be)\b.*|These works may be\b.*|Some or all works by this author\b.*"
     r"|United States\s*because\b.*|The longest-living author of this work\b.*|(?:Public domain)+(?:false)*\s*)$",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 # A scraped Wikisource category page, not a song.
 _INDEX_PAGE = re.compile(r"pages are in this category|This category is populated by")
 # Stanza numbers: "1." or "IV." alone or at the start of a line, or glued after a sentence ("all.2. Each").
@@ -113,7 +119,7 @@ def clean_lyrics(text: str, report: CleaningReport | None = None) -> str:
     lines = [line.strip() for line in text.split("\n")]
     non_empty = [line for line in lines if line]
     # A song whose every line is followed by a blank line was scraped double-spaced.
-    adjacent = sum(1 for a, b in zip(lines, lines[1:]) if a and b)
+    adjacent = sum(1 for a, b in zip(lines, lines[1:], strict=False) if a and b)
     if len(non_empty) >= 4 and adjacent == 0:
         report.double_spaced_songs += 1
         lines = non_empty
@@ -166,7 +172,7 @@ class Corpus:
                 raise ValueError(f"categories {unknown} are not in the corpus; known: {sorted(known)}")
         songs = [s for s in self.songs if categories is None or s.category in categories]
         if max_songs is not None:
-            songs = songs[:check_int("max_songs", max_songs, minimum=1)]
+            songs = songs[: check_int("max_songs", max_songs, minimum=1)]
         if not songs:
             raise ValueError("the selection has no songs")
         return Corpus(songs=songs, report=self.report, source=self.source)
@@ -191,9 +197,9 @@ class Corpus:
         if is_held_out.all() or not is_held_out.any():  # tiny corpora: force one song to each side
             order = np.argsort(scores)
             is_held_out[:] = False
-            is_held_out[order[:max(1, min(len(self.songs) - 1, round(held_out * len(self.songs))))]] = True
-        training = [s for s, h in zip(self.songs, is_held_out) if not h]
-        held = [s for s, h in zip(self.songs, is_held_out) if h]
+            is_held_out[order[: max(1, min(len(self.songs) - 1, round(held_out * len(self.songs))))]] = True
+        training = [s for s, h in zip(self.songs, is_held_out, strict=True) if not h]
+        held = [s for s, h in zip(self.songs, is_held_out, strict=True) if h]
         return training, held
 
 
@@ -250,8 +256,10 @@ def read_kaggle_csv(path: Path | str) -> list[tuple[str, str, str]]:
         columns = reader.fieldnames or []
         missing = [c for c in KAGGLE_COLUMNS if c not in columns]
         if missing:
-            raise ValueError(f"{path} lacks the column(s) {missing}: the Kaggle lyrics CSV has the columns "
-                             f"{', '.join(KAGGLE_COLUMNS)}; this file has {columns}")
+            raise ValueError(
+                f"{path} lacks the column(s) {missing}: the Kaggle lyrics CSV has the columns "
+                f"{', '.join(KAGGLE_COLUMNS)}; this file has {columns}"
+            )
         return [(row["song"] or "", row["artist"] or "", row["text"] or "") for row in reader]
 
 

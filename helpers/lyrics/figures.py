@@ -42,22 +42,40 @@ def plot_perplexities(table):
 
 def plot_repetition(table, reference: dict, title: str = "Repetition and copying against randomness"):
     """One interactive plotly figure: each metric against randomness, real held-out songs dashed."""
-    from plotly.subplots import make_subplots
     import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
 
     metrics = [m for m in table.columns if m != "randomness"]
     fig = make_subplots(rows=1, cols=len(metrics), subplot_titles=metrics, horizontal_spacing=0.06)
     for column, metric in enumerate(metrics, start=1):
-        fig.add_trace(go.Scatter(x=table["randomness"], y=table[metric], mode="lines+markers", name="generated",
-                                 line=dict(color="#1f77b4"), showlegend=column == 1,
-                                 hovertemplate="randomness %{x}<br>" + metric + " %{y:.3f}<extra></extra>"),
-                      row=1, col=column)
-        fig.add_trace(go.Scatter(x=[table["randomness"].min(), table["randomness"].max()],
-                                 y=[reference[metric]] * 2, mode="lines", name="real held-out songs",
-                                 line=dict(color="#d62728", dash="dash"), showlegend=column == 1,
-                                 hovertemplate="real songs: %{y:.3f}<extra></extra>"),
-                      row=1, col=column)
+        fig.add_trace(
+            go.Scatter(
+                x=table["randomness"],
+                y=table[metric],
+                mode="lines+markers",
+                name="generated",
+                line=dict(color="#1f77b4"),
+                showlegend=column == 1,
+                hovertemplate="randomness %{x}<br>" + metric + " %{y:.3f}<extra></extra>",
+            ),
+            row=1,
+            col=column,
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=[table["randomness"].min(), table["randomness"].max()],
+                y=[reference[metric]] * 2,
+                mode="lines",
+                name="real held-out songs",
+                line=dict(color="#d62728", dash="dash"),
+                showlegend=column == 1,
+                hovertemplate="real songs: %{y:.3f}<extra></extra>",
+            ),
+            row=1,
+            col=column,
+        )
         fig.update_xaxes(title_text="randomness", row=1, col=column)
-    fig.update_layout(title=title, height=340, margin=dict(l=40, r=20, t=70, b=40),
-                      legend=dict(orientation="h", y=-0.25))
+    fig.update_layout(
+        title=title, height=340, margin=dict(l=40, r=20, t=70, b=40), legend=dict(orientation="h", y=-0.25)
+    )
     return fig

@@ -42,8 +42,10 @@ def seed_ids(vocabulary: Vocabulary, seed_text: str) -> np.ndarray:
     ids = np.array([vocabulary.index.get(word, 1) for word in words], np.int32)
     known = ids[ids > 1]
     if known.size == 0:
-        raise ValueError(f"seed_text {seed_text!r} has no word the network knows (it knows {len(vocabulary) - 2:,} "
-                         f"words, e.g. {', '.join(vocabulary.words[3:9])}); unknown words are dropped")
+        raise ValueError(
+            f"seed_text {seed_text!r} has no word the network knows (it knows {len(vocabulary) - 2:,} "
+            f"words, e.g. {', '.join(vocabulary.words[3:9])}); unknown words are dropped"
+        )
     return known
 
 
@@ -51,7 +53,7 @@ def last_window(ids: np.ndarray, window: int) -> np.ndarray:
     """The last ``window`` ids, left-padded with 0 (the training windows' padding)."""
     row = np.zeros(window, np.int32)
     tail = np.asarray(ids, np.int32)[-window:]
-    row[window - len(tail):] = tail
+    row[window - len(tail) :] = tail
     return row
 
 
@@ -60,7 +62,8 @@ def next_word_probabilities(model, windows: np.ndarray) -> np.ndarray:
     windows = np.asarray(windows, np.int32)
     if windows.ndim == 1:
         windows = windows[None]
-    return np.asarray(model(windows, training=False), np.float64)
+    # predict_on_batch runs Keras' compiled predict function: eager calls re-run the GRU loop in Python.
+    return np.asarray(model.predict_on_batch(windows), np.float64)
 
 
 def sampling_distribution(probabilities: np.ndarray, randomness: float) -> np.ndarray:
@@ -89,8 +92,9 @@ def draw(distribution: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return np.minimum(picks, distribution.shape[1] - 1)
 
 
-def generate_ids(model, vocabulary: Vocabulary, start_ids: list[np.ndarray], words: int, randomness: float,
-                 seed: int = 0) -> np.ndarray:
+def generate_ids(
+    model, vocabulary: Vocabulary, start_ids: list[np.ndarray], words: int, randomness: float, seed: int = 0
+) -> np.ndarray:
     """Continue several id sequences at once: ``(len(start_ids), words)`` new ids."""
     rng = np.random.default_rng(seed)
     window = vocabulary.window
@@ -103,8 +107,9 @@ def generate_ids(model, vocabulary: Vocabulary, start_ids: list[np.ndarray], wor
     return out
 
 
-def generate(model, vocabulary: Vocabulary, seed_text: str, words: int = 60, randomness: float = 0.0,
-             seed: int = 0) -> str:
+def generate(
+    model, vocabulary: Vocabulary, seed_text: str, words: int = 60, randomness: float = 0.0, seed: int = 0
+) -> str:
     """Lyrics that continue ``seed_text`` (the continuation only, ``words`` words, line breaks included).
 
     ``randomness`` 0 always takes the most likely next word; higher values take more risks
@@ -119,8 +124,9 @@ def generate(model, vocabulary: Vocabulary, seed_text: str, words: int = 60, ran
     return detokenize(vocabulary.decode(new))
 
 
-def generated_words(model, vocabulary: Vocabulary, seed_text: str, words: int = 60, randomness: float = 0.0,
-                    seed: int = 0) -> list[str]:
+def generated_words(
+    model, vocabulary: Vocabulary, seed_text: str, words: int = 60, randomness: float = 0.0, seed: int = 0
+) -> list[str]:
     """Like :func:`generate`, as the list of words (``¶`` for line breaks)."""
     check_int("words", words, minimum=1, maximum=MAX_WORDS)
     ids = seed_ids(vocabulary, seed_text)

@@ -39,16 +39,21 @@ def evaluate(model, vocabulary: Vocabulary, songs: list[Song], batch_size: int =
         raise ValueError("the songs have no word to predict (each needs at least two words)")
     log_probabilities, top1, top5 = [], 0, 0
     for start in range(0, len(y), batch_size):
-        probabilities = np.asarray(model(x[start:start + batch_size], training=False), np.float64)
-        targets = y[start:start + batch_size]
+        probabilities = np.asarray(model.predict_on_batch(x[start : start + batch_size]), np.float64)
+        targets = y[start : start + batch_size]
         picked = probabilities[np.arange(len(targets)), targets]
         log_probabilities.append(np.log(np.maximum(picked, 1e-300)))
         top = np.argsort(-probabilities, axis=1)[:, :5]
         top1 += int((top[:, 0] == targets).sum())
         top5 += int((top == targets[:, None]).any(axis=1).sum())
     cross_entropy = float(-np.concatenate(log_probabilities).mean())
-    return {"perplexity": math.exp(cross_entropy), "cross_entropy": cross_entropy,
-            "top1": top1 / len(y), "top5": top5 / len(y), "words": int(len(y))}
+    return {
+        "perplexity": math.exp(cross_entropy),
+        "cross_entropy": cross_entropy,
+        "top1": top1 / len(y),
+        "top5": top5 / len(y),
+        "words": int(len(y)),
+    }
 
 
 def perplexity(model, vocabulary: Vocabulary, songs: list[Song]) -> float:
@@ -74,7 +79,7 @@ class KneserNey:
             padded = [BOS] * (order - 1) + list(tokens) + [EOS] * (order - 1)
             for k in range(1, order + 1):
                 for i in range(len(padded) - k + 1):
-                    gram = tuple(padded[i:i + k])
+                    gram = tuple(padded[i : i + k])
                     self.counts[k][gram[:-1]][gram[-1]] += 1
         # Continuation counts for lower orders: for context c of length k - 1 and word w, the
         # number of distinct x with (x, c, w) seen at order k + 1; and their total per c.
@@ -91,7 +96,7 @@ class KneserNey:
 
     def score(self, word: str, context: tuple[str, ...]) -> float:
         """P(word | context), nltk.lm's ``KneserNeyInterpolated.score`` without its vocabulary masking."""
-        context = tuple(context)[-(self.order - 1):] if self.order > 1 else ()
+        context = tuple(context)[-(self.order - 1) :] if self.order > 1 else ()
         if not context:
             total = self.continuation_total[1].get((), 0)
             return self.continuation[1][()][word] / total if total else 0.0
@@ -114,15 +119,20 @@ class KneserNey:
             padded = [BOS] * (self.order - 1) + list(song)
             for position in range(1, len(song)):
                 i = position + self.order - 1
-                probability = self.score(padded[i], tuple(padded[i - self.order + 1:i]))
+                probability = self.score(padded[i], tuple(padded[i - self.order + 1 : i]))
                 log_sum += math.log(max(probability, 1e-300))
                 count += 1
         cross_entropy = -log_sum / count
         return {"perplexity": math.exp(cross_entropy), "cross_entropy": cross_entropy, "words": count}
 
 
-def ngram_baselines(vocabulary: Vocabulary, training_songs: list[Song], held_out_songs: list[Song],
-                    orders=(2, 3, 4, 5), discount: float = 0.75) -> dict[int, dict[str, float]]:
+def ngram_baselines(
+    vocabulary: Vocabulary,
+    training_songs: list[Song],
+    held_out_songs: list[Song],
+    orders=(2, 3, 4, 5),
+    discount: float = 0.75,
+) -> dict[int, dict[str, float]]:
     """Held-out perplexity of Kneser-Ney models of each order, trained on the same songs and vocabulary."""
     training = song_tokens(vocabulary, training_songs)
     held = song_tokens(vocabulary, held_out_songs)
@@ -131,6 +141,7 @@ def ngram_baselines(vocabulary: Vocabulary, training_songs: list[Song], held_out
 
 # --- Repetition and copying -------------------------------------------------------------------
 
+
 def _words_only(tokens: list[str]) -> list[str]:
     return [t for t in tokens if t not in (NEWLINE, OOV, "")]
 
@@ -138,7 +149,7 @@ def _words_only(tokens: list[str]) -> list[str]:
 def distinct_n(tokens: list[str], n: int) -> float:
     """Share of distinct n-grams among all n-grams of the words (line breaks ignored)."""
     words = _words_only(tokens)
-    grams = [tuple(words[i:i + n]) for i in range(len(words) - n + 1)]
+    grams = [tuple(words[i : i + n]) for i in range(len(words) - n + 1)]
     return len(set(grams)) / len(grams) if grams else 0.0
 
 
@@ -163,14 +174,14 @@ class TrainingText:
     def __init__(self, training_tokens: list[list[str]], n: int = 4):
         songs = [_words_only(tokens) for tokens in training_tokens]
         self.n = n
-        self.grams = {tuple(words[i:i + n]) for words in songs for i in range(len(words) - n + 1)}
+        self.grams = {tuple(words[i : i + n]) for words in songs for i in range(len(words) - n + 1)}
         # One string with a separator no word contains, for substring tests of any length.
         self.text = "|" + "|".join(" " + " ".join(words) + " " for words in songs) + "|"
 
     def copied_share(self, tokens: list[str]) -> float:
         """Share of the text's word 4-grams found verbatim in the training songs."""
         words = _words_only(tokens)
-        grams = [tuple(words[i:i + self.n]) for i in range(len(words) - self.n + 1)]
+        grams = [tuple(words[i : i + self.n]) for i in range(len(words) - self.n + 1)]
         return sum(g in self.grams for g in grams) / len(grams) if grams else 0.0
 
     def longest_copied_run(self, tokens: list[str]) -> int:
@@ -186,15 +197,30 @@ class TrainingText:
 
 def repetition_metrics(texts: list[list[str]], training: TrainingText) -> dict[str, float]:
     """Mean distinct-1/2, repeated-line rate, copied 4-gram share and longest copied run over texts."""
-    rows = [{"distinct-1": distinct_n(t, 1), "distinct-2": distinct_n(t, 2),
-             "repeated lines": repeated_line_rate(t), "copied 4-grams": training.copied_share(t),
-             "longest copied run": float(training.longest_copied_run(t))} for t in texts]
+    rows = [
+        {
+            "distinct-1": distinct_n(t, 1),
+            "distinct-2": distinct_n(t, 2),
+            "repeated lines": repeated_line_rate(t),
+            "copied 4-grams": training.copied_share(t),
+            "longest copied run": float(training.longest_copied_run(t)),
+        }
+        for t in texts
+    ]
     return {key: float(np.mean([row[key] for row in rows])) for key in rows[0]}
 
 
-def temperature_sweep(model, vocabulary: Vocabulary, training_songs: list[Song], held_out_songs: list[Song],
-                      temperatures=(0.0, 0.3, 0.7, 1.0, 1.5, 2.0), samples: int = 20, words: int = 60,
-                      seed_words: int = 5, seed: int = 0):
+def temperature_sweep(
+    model,
+    vocabulary: Vocabulary,
+    training_songs: list[Song],
+    held_out_songs: list[Song],
+    temperatures=(0.0, 0.3, 0.7, 1.0, 1.5, 2.0),
+    samples: int = 20,
+    words: int = 60,
+    seed_words: int = 5,
+    seed: int = 0,
+):
     """Repetition and copying of generated lyrics against randomness, and of real held-out songs.
 
     Each sample continues the first ``seed_words`` words of a held-out song (the first
@@ -212,8 +238,9 @@ def temperature_sweep(model, vocabulary: Vocabulary, training_songs: list[Song],
         raise ValueError(f"no held-out song has {seed_words + words} words; lower words or seed_words")
     encoded = encoded[:samples]
     starts = [ids[:seed_words] for ids in encoded]
-    reference = repetition_metrics([vocabulary.decode(ids[seed_words:seed_words + words]) for ids in encoded],
-                                   training)
+    reference = repetition_metrics(
+        [vocabulary.decode(ids[seed_words : seed_words + words]) for ids in encoded], training
+    )
     rows = []
     for temperature in temperatures:
         generated = generate_ids(model, vocabulary, starts, words, float(temperature), seed=seed)

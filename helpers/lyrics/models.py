@@ -42,46 +42,67 @@ class TrainingConfig:
     name: str
     description: str
     categories: tuple[str, ...] | None = GENE_CATEGORIES  # None: every song
-    max_songs: int | None = None             # only the first this-many training songs
+    max_songs: int | None = None  # only the first this-many training songs
     # The network (the blog's sizes).
     embedding_dim: int = 50
     units: int = 128
     dense_units: int = 128
-    dropout: float = 0.2                      # on the second GRU's inputs
-    recurrent_dropout: float = 0.2            # on the second GRU's state
-    head_dropout: float = 0.3                 # after Dense(128)
+    dropout: float = 0.2  # on the second GRU's inputs
+    recurrent_dropout: float = 0.2  # on the second GRU's state
+    head_dropout: float = 0.3  # after Dense(128)
     # Text.
     max_words: int = MAX_VOCABULARY
     min_count: int = 2
     # Training.
     optimizer: str = "rmsprop"
     learning_rate: float = 1e-3
-    schedule: str = "constant"                # or "cosine": decays to 0 over ``epochs``
+    schedule: str = "constant"  # or "cosine": decays to 0 over ``epochs``
     batch_size: int = 256
     epochs: int = 100
-    monitor: str = "loss"                     # early stopping and best model on "loss" (training) or "val_loss"
+    monitor: str = "loss"  # early stopping and best model on "loss" (training) or "val_loss"
     patience: int = 10
-    unroll: bool = False                      # unroll the GRU loop (the window is short)
+    unroll: bool = False  # unroll the GRU loop (the window is short)
     jit_compile: bool = False
 
 
 ORIGINAL = TrainingConfig(
     name="original",
     description="the blog's network and training (RMSprop 0.001, batch 256, up to 100 epochs, early stopping "
-                "with patience 10 on training loss) on Gene Lyrica One's songs")
+    "with patience 10 on training loss) on Gene Lyrica One's songs",
+)
 GENE = replace(
-    ORIGINAL, name="gene",
+    ORIGINAL,
+    name="gene",
     description="the book's Gene Lyrica One: the same network without recurrent dropout, RMSprop at 0.003 "
-                "decaying to 0 along a cosine over 8 epochs, batch 512, early stopping on held-out loss",
-    recurrent_dropout=0.0, learning_rate=3e-3, schedule="cosine", batch_size=512, epochs=8, monitor="val_loss",
-    patience=2)
+    "decaying to 0 along a cosine over 8 epochs, batch 512, early stopping on held-out loss",
+    recurrent_dropout=0.0,
+    learning_rate=3e-3,
+    schedule="cosine",
+    batch_size=512,
+    epochs=8,
+    monitor="val_loss",
+    patience=2,
+)
 BABA = replace(
-    GENE, name="baba", categories=BABA_CATEGORIES, monitor="loss", patience=100, epochs=30, learning_rate=5e-3,
-    batch_size=128, dropout=0.0, head_dropout=0.0,
-    description="Baba Twist: one small category, trained until it memorises (no dropout, training loss)")
+    GENE,
+    name="baba",
+    categories=BABA_CATEGORIES,
+    monitor="loss",
+    patience=100,
+    epochs=30,
+    learning_rate=5e-3,
+    batch_size=128,
+    dropout=0.0,
+    head_dropout=0.0,
+    description="Baba Twist: one small category, trained until it memorises (no dropout, training loss)",
+)
 TOD = replace(
-    ORIGINAL, name="tod", categories=None, epochs=1,
-    description="Tod Wonkin': every song, the blog's settings, stopped after one epoch")
+    ORIGINAL,
+    name="tod",
+    categories=None,
+    epochs=1,
+    description="Tod Wonkin': every song, the blog's settings, stopped after one epoch",
+)
 
 CONFIGS: dict[str, TrainingConfig] = {c.name: c for c in (ORIGINAL, GENE, BABA, TOD)}
 
@@ -95,8 +116,9 @@ def get_config(config: str | TrainingConfig, **overrides) -> TrainingConfig:
         raise ValueError(f"config must be one of {', '.join(map(repr, CONFIGS))} or a TrainingConfig, got {config!r}")
     unknown = set(overrides) - set(TrainingConfig.__dataclass_fields__)
     if unknown:
-        raise ValueError(f"unknown configuration field(s) {sorted(unknown)}; known: "
-                         f"{sorted(TrainingConfig.__dataclass_fields__)}")
+        raise ValueError(
+            f"unknown configuration field(s) {sorted(unknown)}; known: {sorted(TrainingConfig.__dataclass_fields__)}"
+        )
     config = replace(config, **{k: v for k, v in overrides.items() if v is not None})
     check_int("epochs", config.epochs, minimum=1, maximum=10_000)
     check_int("batch_size", config.batch_size, minimum=1)
@@ -107,8 +129,9 @@ def get_config(config: str | TrainingConfig, **overrides) -> TrainingConfig:
     return config
 
 
-def build_model(vocabulary_size: int, window: int, config: TrainingConfig = ORIGINAL,
-                embedding_matrix: np.ndarray | None = None):
+def build_model(
+    vocabulary_size: int, window: int, config: TrainingConfig = ORIGINAL, embedding_matrix: np.ndarray | None = None
+):
     """The blog's network for ``vocabulary_size`` words and windows of ``window`` words."""
     import keras
 
@@ -118,8 +141,13 @@ def build_model(vocabulary_size: int, window: int, config: TrainingConfig = ORIG
     if embedding_matrix is not None:
         embedding.set_weights([embedding_matrix])
     x = keras.layers.GRU(config.units, return_sequences=True, unroll=config.unroll, name="gru_1")(x)
-    x = keras.layers.GRU(config.units, dropout=config.dropout, recurrent_dropout=config.recurrent_dropout,
-                         unroll=config.unroll, name="gru_2")(x)
+    x = keras.layers.GRU(
+        config.units,
+        dropout=config.dropout,
+        recurrent_dropout=config.recurrent_dropout,
+        unroll=config.unroll,
+        name="gru_2",
+    )(x)
     x = keras.layers.Dense(config.dense_units, activation="relu", name="dense")(x)
     x = keras.layers.Dropout(config.head_dropout, name="head_dropout")(x)
     outputs = keras.layers.Dense(vocabulary_size, activation="softmax", name="next_word")(x)
@@ -133,9 +161,13 @@ def compile_model(model, config: TrainingConfig, steps_per_epoch: int) -> None:
     rate = config.learning_rate
     if config.schedule == "cosine":
         rate = keras.optimizers.schedules.CosineDecay(config.learning_rate, decay_steps=config.epochs * steps_per_epoch)
-    optimizer = (keras.optimizers.RMSprop(rate) if config.optimizer == "rmsprop" else keras.optimizers.Adam(rate))
-    model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"],
-                  jit_compile=config.jit_compile)
+    optimizer = keras.optimizers.RMSprop(rate) if config.optimizer == "rmsprop" else keras.optimizers.Adam(rate)
+    model.compile(
+        optimizer=optimizer,
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+        jit_compile=config.jit_compile,
+    )
 
 
 def read_glove(path: Path | str, vocabulary: Vocabulary, dimensions: int, seed: int = 0) -> np.ndarray:
@@ -168,15 +200,27 @@ class TrainingData:
 
     def summary(self) -> dict[str, dict[str, int]]:
         """Songs, words, windows per side (words include the ``¶`` line breaks)."""
-        return {"training": {"songs": len(self.training_songs), "words": int(len(self.y_train) + len(self.training_songs)),
-                             "windows": len(self.y_train)},
-                "held out": {"songs": len(self.held_out_songs),
-                             "words": int(len(self.y_held_out) + len(self.held_out_songs)),
-                             "windows": len(self.y_held_out)}}
+        return {
+            "training": {
+                "songs": len(self.training_songs),
+                "words": int(len(self.y_train) + len(self.training_songs)),
+                "windows": len(self.y_train),
+            },
+            "held out": {
+                "songs": len(self.held_out_songs),
+                "words": int(len(self.y_held_out) + len(self.held_out_songs)),
+                "windows": len(self.y_held_out),
+            },
+        }
 
 
-def prepare(corpus: Corpus, config: str | TrainingConfig = "gene", seed: int = 0, held_out: float = 0.1,
-            vocabulary: Vocabulary | None = None) -> TrainingData:
+def prepare(
+    corpus: Corpus,
+    config: str | TrainingConfig = "gene",
+    seed: int = 0,
+    held_out: float = 0.1,
+    vocabulary: Vocabulary | None = None,
+) -> TrainingData:
     """The configuration's songs from ``corpus.split(held_out, seed)``, its vocabulary and windows.
 
     The vocabulary is built from the training songs only (unless one is given).
@@ -187,13 +231,16 @@ def prepare(corpus: Corpus, config: str | TrainingConfig = "gene", seed: int = 0
     training = [s for s in training_all if wanted is None or s.category in wanted]
     held = [s for s in held_all if wanted is None or s.category in wanted]
     if config.max_songs is not None:
-        training = training[:config.max_songs]
+        training = training[: config.max_songs]
     if not training or not held:
-        raise ValueError(f"config {config.name!r} selects {len(training)} training and {len(held)} held-out songs "
-                         f"from this corpus (categories {config.categories}); both must be non-empty")
+        raise ValueError(
+            f"config {config.name!r} selects {len(training)} training and {len(held)} held-out songs "
+            f"from this corpus (categories {config.categories}); both must be non-empty"
+        )
     if vocabulary is None:
-        vocabulary = build_vocabulary([s.text for s in training], max_words=config.max_words,
-                                      min_count=config.min_count)
+        vocabulary = build_vocabulary(
+            [s.text for s in training], max_words=config.max_words, min_count=config.min_count
+        )
     x_train, y_train = windows(vocabulary.encode([s.text for s in training]), vocabulary.window)
     x_held, y_held = windows(vocabulary.encode([s.text for s in held]), vocabulary.window)
     return TrainingData(training, held, vocabulary, x_train, y_train, x_held, y_held)
@@ -215,7 +262,7 @@ class History:
 
     def seconds_to(self, key: str, target: float) -> float | None:
         """Training seconds until ``history[key]`` first fell to ``target`` or below (``None``: never)."""
-        for value, seconds in zip(self.history.get(key, []), self.history.get("seconds", [])):
+        for value, seconds in zip(self.history.get(key, []), self.history.get("seconds", []), strict=True):
             if value <= target:
                 return seconds
         return None
@@ -263,13 +310,21 @@ class _Checkpointing:
                     self.model.stop_training = True
                 if self.directory:
                     _atomic(lambda p: self.model.save(p), self.directory / "last.keras")
-                    _atomic(lambda p: Path(p).write_text(json.dumps({"state": self.state, "history": self.history_})),
-                            self.directory / "state.json")
+                    _atomic(
+                        lambda p: Path(p).write_text(json.dumps({"state": self.state, "history": self.history_})),
+                        self.directory / "state.json",
+                    )
                 if self.verbose:
-                    held = (f", held-out loss {logs['val_loss']:.3f} accuracy {logs['val_accuracy']:.1%}"
-                            if "val_loss" in logs else "")
-                    print(f"[{self.config.name}] epoch {epoch + 1:3d}: loss {logs['loss']:.3f} accuracy "
-                          f"{logs['accuracy']:.1%}{held}  ({seconds:.0f} s)", flush=True)
+                    held = (
+                        f", held-out loss {logs['val_loss']:.3f} accuracy {logs['val_accuracy']:.1%}"
+                        if "val_loss" in logs
+                        else ""
+                    )
+                    print(
+                        f"[{self.config.name}] epoch {epoch + 1:3d}: loss {logs['loss']:.3f} accuracy "
+                        f"{logs['accuracy']:.1%}{held}  ({seconds:.0f} s)",
+                        flush=True,
+                    )
 
         return Callback(*args, **kwargs)
 
@@ -281,10 +336,21 @@ def _atomic(write, path: Path) -> None:
     os.replace(temporary, path)
 
 
-def train(corpus: Corpus, config: str | TrainingConfig = "gene", seed: int = 0, *, epochs: int | None = None,
-          data: TrainingData | None = None, checkpoint_dir: Path | str | None = None, resume: bool = True,
-          glove_path: Path | str | None = None, target_val_loss: float | None = None,
-          time_limit: float | None = None, verbose: int = 1, **overrides):
+def train(
+    corpus: Corpus,
+    config: str | TrainingConfig = "gene",
+    seed: int = 0,
+    *,
+    epochs: int | None = None,
+    data: TrainingData | None = None,
+    checkpoint_dir: Path | str | None = None,
+    resume: bool = True,
+    glove_path: Path | str | None = None,
+    target_val_loss: float | None = None,
+    time_limit: float | None = None,
+    verbose: int = 1,
+    **overrides,
+):
     """Train a configuration's network: ``(model, vocabulary, history)``.
 
     It trains on the configuration's songs from ``corpus.split(seed=seed)``'s training part and
@@ -304,8 +370,12 @@ def train(corpus: Corpus, config: str | TrainingConfig = "gene", seed: int = 0, 
     directory = Path(checkpoint_dir) if checkpoint_dir is not None else None
     state = {"epoch": 0, "best": math.inf, "wait": 0, "best_epoch": 0, "stopped": False, "seconds": 0.0}
     history: dict[str, list[float]] = {}
-    fingerprint = {"config": asdict(config), "seed": seed, "vocabulary": len(vocabulary),
-                   "windows": int(len(data.y_train))}
+    fingerprint = {
+        "config": asdict(config),
+        "seed": seed,
+        "vocabulary": len(vocabulary),
+        "windows": int(len(data.y_train)),
+    }
     model = None
     if directory is not None:
         directory.mkdir(parents=True, exist_ok=True)
@@ -330,15 +400,29 @@ def train(corpus: Corpus, config: str | TrainingConfig = "gene", seed: int = 0, 
         keras.utils.set_random_seed(seed + 1000 * resumed_from)
     callback = _Checkpointing(directory, config, history, state, verbose, target_val_loss, time_limit)
     if not state["stopped"] and state["epoch"] < config.epochs:
-        model.fit(data.x_train, data.y_train, batch_size=config.batch_size, epochs=config.epochs,
-                  initial_epoch=state["epoch"], validation_data=(data.x_held_out, data.y_held_out),
-                  validation_batch_size=2048, shuffle=True, verbose=0, callbacks=[callback])
+        model.fit(
+            data.x_train,
+            data.y_train,
+            batch_size=config.batch_size,
+            epochs=config.epochs,
+            initial_epoch=state["epoch"],
+            validation_data=(data.x_held_out, data.y_held_out),
+            validation_batch_size=2048,
+            shuffle=True,
+            verbose=0,
+            callbacks=[callback],
+        )
     if getattr(callback, "best_weights", None) is not None:
         model.set_weights(callback.best_weights)
     elif directory is not None and (directory / "best.weights.h5").exists():
         model.load_weights(directory / "best.weights.h5")
-    result = History(history=history, config=asdict(config), resumed_from_epoch=resumed_from,
-                     best_epoch=state["best_epoch"], stopped_early=bool(state["stopped"]))
+    result = History(
+        history=history,
+        config=asdict(config),
+        resumed_from_epoch=resumed_from,
+        best_epoch=state["best_epoch"],
+        stopped_early=bool(state["stopped"]),
+    )
     return model, vocabulary, result
 
 

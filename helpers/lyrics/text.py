@@ -82,8 +82,9 @@ class Vocabulary:
         """A ``keras.layers.StringLookup`` for these words (``invert=True``: ids to words)."""
         import keras
 
-        return keras.layers.StringLookup(vocabulary=self.words[2:], mask_token=PAD, oov_token=OOV,
-                                         num_oov_indices=1, invert=invert)
+        return keras.layers.StringLookup(
+            vocabulary=self.words[2:], mask_token=PAD, oov_token=OOV, num_oov_indices=1, invert=invert
+        )
 
     def encode(self, texts: list[str]) -> list[np.ndarray]:
         """Each text as word ids, through Keras' ``StringLookup`` (unknown words are 1)."""
@@ -91,8 +92,10 @@ class Vocabulary:
 
         tokens = tokenize(texts)
         layer = self.lookup_layer()
-        return [layer(tf.constant(row, dtype=tf.string)).numpy().astype(np.int32) if row else
-                np.zeros(0, np.int32) for row in tokens]
+        return [
+            layer(tf.constant(row, dtype=tf.string)).numpy().astype(np.int32) if row else np.zeros(0, np.int32)
+            for row in tokens
+        ]
 
     def decode(self, ids) -> list[str]:
         """Words for ids (the padding as ``""``)."""
@@ -100,8 +103,10 @@ class Vocabulary:
 
     def to_json(self) -> str:
         """The vocabulary as JSON (the browser reads the same file)."""
-        return json.dumps({"words": self.words, "window": self.window, "newline": NEWLINE, "oov": OOV,
-                           "apostrophes": APOSTROPHES}, ensure_ascii=False)
+        return json.dumps(
+            {"words": self.words, "window": self.window, "newline": NEWLINE, "oov": OOV, "apostrophes": APOSTROPHES},
+            ensure_ascii=False,
+        )
 
     def save(self, path: Path | str) -> Path:
         path = Path(path)
@@ -131,8 +136,9 @@ def median_words_per_line(token_lists: list[list[str]]) -> float:
     return float(np.median(counts))
 
 
-def build_vocabulary(training_texts: list[str], max_words: int = MAX_VOCABULARY, min_count: int = 2,
-                     window: int | None = None) -> Vocabulary:
+def build_vocabulary(
+    training_texts: list[str], max_words: int = MAX_VOCABULARY, min_count: int = 2, window: int | None = None
+) -> Vocabulary:
     """The vocabulary of the training songs: words seen at least ``min_count`` times, at most ``max_words``.
 
     Rarer words become ``[UNK]`` in training too, so the network learns how likely an unknown
@@ -145,7 +151,7 @@ def build_vocabulary(training_texts: list[str], max_words: int = MAX_VOCABULARY,
     tokens = tokenize(training_texts)
     counts = Counter(word for row in tokens for word in row)
     ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    words = [word for word, count in ranked if count >= min_count][:max_words - 2]
+    words = [word for word, count in ranked if count >= min_count][: max_words - 2]
     if window is None:
         window = max(2, int(round(2 * median_words_per_line(tokens))))
     return Vocabulary(words=[PAD, OOV, *words], window=check_int("window", window, minimum=1))
@@ -164,7 +170,7 @@ def windows(encoded_songs: list[np.ndarray], window: int) -> tuple[np.ndarray, n
     for ids in encoded_songs:
         padded = np.concatenate([np.zeros(window, np.int32), ids])
         for position in range(1, len(ids)):
-            inputs[row] = padded[position:position + window]
+            inputs[row] = padded[position : position + window]
             targets[row] = ids[position]
             row += 1
     return inputs, targets

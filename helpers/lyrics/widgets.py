@@ -22,8 +22,9 @@ def lyrics_widget(networks: dict, seed_text: str = "hello world", randomness: fl
     if not networks:
         raise ValueError("networks must map at least one name to (model, vocabulary)")
     seed_box = widgets.Text(value=seed_text, description="Seed text", layout=widgets.Layout(width="32em"))
-    randomness_slider = widgets.FloatSlider(value=randomness, min=0.0, max=2.0, step=0.05, description="Randomness",
-                                            readout_format=".2f")
+    randomness_slider = widgets.FloatSlider(
+        value=randomness, min=0.0, max=2.0, step=0.05, description="Randomness", readout_format=".2f"
+    )
     length_slider = widgets.IntSlider(value=words, min=5, max=300, step=5, description="Words")
     network_menu = widgets.Dropdown(options=list(networks), description="Network")
     sample_seed = widgets.IntText(value=0, description="Random seed", layout=widgets.Layout(width="14em"))
@@ -33,15 +34,23 @@ def lyrics_widget(networks: dict, seed_text: str = "hello world", randomness: fl
     def write(_=None):
         model, vocabulary = networks[network_menu.value]
         try:
-            text = generate(model, vocabulary, seed_box.value, words=length_slider.value,
-                            randomness=randomness_slider.value, seed=sample_seed.value)
-            output.value = (f"<pre style='white-space: pre-wrap'><b>{html.escape(seed_box.value)}</b> "
-                            f"{html.escape(text)}</pre>")
+            text = generate(
+                model,
+                vocabulary,
+                seed_box.value,
+                words=length_slider.value,
+                randomness=randomness_slider.value,
+                seed=sample_seed.value,
+            )
+            output.value = (
+                f"<pre style='white-space: pre-wrap'><b>{html.escape(seed_box.value)}</b> {html.escape(text)}</pre>"
+            )
         except ValueError as error:
             output.value = f"<p style='color: #b00'>{html.escape(str(error))}</p>"
 
     button.on_click(write)
     write()
-    controls = widgets.VBox([seed_box, widgets.HBox([randomness_slider, length_slider]),
-                             widgets.HBox([network_menu, sample_seed, button])])
+    controls = widgets.VBox(
+        [seed_box, widgets.HBox([randomness_slider, length_slider]), widgets.HBox([network_menu, sample_seed, button])]
+    )
     return widgets.VBox([controls, output])
