@@ -8,6 +8,8 @@ the Run menu; then the controls are used as a reader would use them:
 * chapter 1: choose another number of hidden units and seed, press Train; the explorer's
   figure and its accuracy text must change;
 * chapter 2: move a slider of the activation explorer; its diagram must change.
+* an in-browser app cell (``helpers.browser.show_browser_model``, chapters 4 and 5): it shows
+  its note ("runs in the published book") instead of failing.
 
 No JavaScript error is allowed. To stay quick the copy holds only the cells the explorer
 needs (found by the names each cell defines and uses, so the test does not depend on cell
@@ -38,6 +40,7 @@ pytestmark = pytest.mark.lab
 
 CHAPTER_ONE = "01_two_plus_two.ipynb"
 CHAPTER_TWO = "02_inside_the_hidden_layer.ipynb"
+BROWSER_MODEL = "browser_model.ipynb"
 TOKEN = "two-plus-two-lab-test"
 #: Running the sliced chapter and drawing its explorer (small parameters, 2 busy cores).
 RUN_TIMEOUT_MS = 150_000
@@ -99,6 +102,26 @@ def explorer_notebook(name: str) -> nbformat.NotebookNode:
     return parameterize_notebook(notebook, SMALL_PARAMETERS[name], report_mode=False)
 
 
+def browser_model_notebook() -> nbformat.NotebookNode:
+    """A cell showing an in-browser app (helpers.browser), with a model file of its own."""
+    notebook = nbformat.v4.new_notebook(
+        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
+    )
+    notebook.cells = [
+        nbformat.v4.new_code_cell(
+            "from pathlib import Path\n"
+            "from helpers import browser\n"
+            "# A static folder of this copy's own, so the repository's book/_static is left alone.\n"
+            "browser.SITE_STATIC = Path('site_static').resolve()\n"
+            "browser.SITE_MODELS = browser.SITE_STATIC / 'models'\n"
+            "folder = browser.site_model_dir('lyrics')\n"
+            "(folder / 'gene.onnx').write_bytes(b'a model')\n"
+            "browser.show_browser_model('lyrics', models={'gene': folder / 'gene.onnx'})"
+        )
+    ]
+    return notebook
+
+
 @dataclass
 class Lab:
     url: str
@@ -119,11 +142,13 @@ def lab(tmp_path_factory):
     (root / "notebooks").mkdir()
     for name in (CHAPTER_ONE, CHAPTER_TWO):
         nbformat.write(explorer_notebook(name), root / "notebooks" / name)
+    nbformat.write(browser_model_notebook(), root / "notebooks" / BROWSER_MODEL)
     settings = root / ".jupyter"
     settings.mkdir()
-    # A private configuration: no news feed or update check (offline), no saved workspace.
+    # A private configuration: nothing fetched from the internet (news, updates, PyPI).
     (settings / "jupyter_server_config.py").write_text(
         "c.LabApp.news_url = None\n"
+        "c.LabApp.extension_manager = 'readonly'\n"
         "c.LabApp.check_for_updates_class = 'jupyterlab.handlers.announcements.NeverCheckForUpdate'\n"
     )
     # Every cell in the page (JupyterLab 4 otherwise renders only the visible ones), no news prompt.
@@ -302,3 +327,16 @@ def test_chapter_two_activation_explorer_redraws(lab, open_page):
         f"\nchapter 2 in JupyterLab: {time.perf_counter() - started:.1f} s "
         f"(a: {before_value} -> {readout.inner_text()})"
     )
+
+
+def test_an_in_browser_app_shows_its_note_in_jupyterlab(lab, open_page):
+    """Where the site's scripts are absent, helpers.browser's app output is a note, not an error."""
+    from helpers.browser import DEFAULT_NOTE
+
+    started = time.perf_counter()
+    page, log = open_chapter(lab, open_page, BROWSER_MODEL)
+    wait_until_done(page)
+    note = page.locator(".jp-OutputArea-output .twoplustwo-browser-model-note")
+    assert note.inner_text().strip() == DEFAULT_NOTE
+    assert log.problems() == []
+    print(f"\nin-browser app cell in JupyterLab: {time.perf_counter() - started:.1f} s")
