@@ -52,4 +52,4 @@ benchmark: $(STAMP)
 	TF_CPP_MIN_LOG_LEVEL=2 $(PY) benchmarks/bench_grid.py
 
 clean:
-	rm -rf _build book/_static/vendor
+	rm -rf _build book/_static/vendor book/_static/models

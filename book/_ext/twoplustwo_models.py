@@ -67,7 +67,10 @@ def _check_models(app: Sphinx, exception: Exception | None) -> None:
         elif not _sha256(path).startswith(prefix):
             problems.append(f"{page} refers to _static/models/{relative}, whose SHA-256 does not start with {prefix}")
     if problems:
-        raise ExtensionError("in-browser models: " + "; ".join(problems) + " (re-execute the chapter)")
+        raise ExtensionError(
+            "in-browser models: " + "; ".join(problems) + " (the execution cache outlived the exported files: "
+            "`make clean book` re-executes the chapters)"
+        )
     if models.is_dir():
         for path in sorted(models.rglob("*"), reverse=True):
             if path.is_file() and path.relative_to(models).as_posix() not in referenced:
