@@ -63,3 +63,24 @@ def test_derivation_table_has_one_column_per_network():
     assert list(styler.data.index) == list(tables.DERIVATION_ROWS.values())
     html = styler.to_html()
     assert "0.123" in html and "0.123456" not in html
+
+
+def test_comparison_table_groups_each_run_under_one_header():
+    from helpers.addition import observations
+
+    run = pd.DataFrame({"seed": [0, 1], "epochs": [274, 38], "accuracy": [0.988, 0.178]})
+    comparison = observations.patience_comparison({"patience 5": run, "no early stopping": run})
+    styler = tables.comparison_table(comparison)
+    assert list(styler.data.columns) == [("patience 5", "epochs"), ("patience 5", "accuracy"),
+                                         ("no early stopping", "epochs"), ("no early stopping", "accuracy")]
+    html = styler.to_html()
+    assert "98.8%" in html and "0.988" not in html
+
+
+def test_signs_table_says_yes_and_no():
+    signs = pd.DataFrame({"seed": [0, 1], "start: sum of output weights": [-1.79, 0.68],
+                          "final output weights": ["21.4, −22.2", "5.9, 3.4"],
+                          "final: a negative output weight": [True, False], "accuracy": [0.988, 0.178],
+                          "epochs": [274, 38]}).set_index("seed")
+    html = tables.signs_table(signs).to_html()
+    assert "−1.79" in html and "+0.68" in html and ">yes<" in html and ">no<" in html and "True" not in html

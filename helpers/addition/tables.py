@@ -71,6 +71,23 @@ def pairs_table(pairs: np.ndarray, sums: np.ndarray) -> Styler:
     return view(pd.DataFrame({"a": pairs[:, 0], "b": pairs[:, 1], "a + b": sums}))
 
 
+def comparison_table(comparison: pd.DataFrame) -> Styler:
+    """``observations.patience_comparison``: one header per run over its epochs and accuracy."""
+    table = comparison.copy()
+    pairs = [column.split(" (", 1) for column in table.columns]
+    table.columns = pd.MultiIndex.from_tuples([(label.removesuffix(")"), what) for what, label in pairs])
+    accuracy = [column for column in table.columns if column[1] == "accuracy"]
+    return table.style.format({column: "{:.1%}" for column in accuracy})
+
+
+def signs_table(signs: pd.DataFrame) -> Styler:
+    """``observations.output_weight_signs`` with yes/no and signed numbers."""
+    table = signs.copy()
+    table["final: a negative output weight"] = table["final: a negative output weight"].map(yes_no)
+    return table.style.format({"accuracy": "{:.1%}",
+                               "start: sum of output weights": lambda value: f"{value:+.2f}".replace("-", "−")})
+
+
 def luck_counts_table(counts: pd.DataFrame) -> Styler:
     """``observations.luck_by_start``'s cross-table with its headers in words."""
     words = {False: "did not learn to add", True: "learned to add", "All": "all runs"}
