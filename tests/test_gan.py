@@ -296,3 +296,24 @@ def test_snapshot_animation_has_one_frame_per_epoch():
     assert grid(images[:16]).shape == (4 * 17 - 1, 4 * 17 - 1, 3)
     with pytest.raises(ValueError, match="snapshots must have shape"):
         snapshot_animation(images)
+
+
+def test_face_picker_widget_redraws_on_choice_and_button():
+    from helpers.gan.widgets import face_picker
+
+    images, _ = tiny_ellipses()
+    run = train_gan(images, epochs=1, labels={"eyes": np.arange(64) % 6}, conditional_on={"eyes": 6}, **TINY)
+    picker = face_picker(run, n=4)
+    dropdown, button = picker.children[0].children[0], picker.children[0].children[-1]
+    image = picker.children[-1]
+    first = image.value
+    assert first.startswith(b"\x89PNG") and [label for label, _ in dropdown.options] == list(
+        faces_module.ATTRIBUTES["eyes"]
+    )
+    dropdown.value = 3
+    assert image.value != first
+    chosen = image.value
+    button.click()
+    assert image.value != chosen
+    with pytest.raises(ValueError, match="conditional GAN"):
+        face_picker(train_gan(images, epochs=1, **TINY))

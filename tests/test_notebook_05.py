@@ -42,8 +42,6 @@ def test_chapter_5_executes_and_its_results_hold(executed):
     # The outline data are mostly white, and a blank page is closer to them than they are to each other.
     assert values["outline_background_share"] > 0.8
     assert values["outline_blank_distance"] < values["outline_between_distance"]
-    # Real faces scored by the same classifiers cover every mode they were trained on... nearly.
-    assert values["faces_real_coverage"] >= 0.8
     for name in ("hair", "hairColor", "skinColor", "clothingColor", "eyes"):
         assert 0.0 <= values[f"agreement_{name}"] <= 1.0, name
         assert 0.0 <= values[f"classifier_{name}"] <= 1.0, name
