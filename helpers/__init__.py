@@ -9,6 +9,9 @@ Shared by every chapter:
 - ``helpers.display``: showing plotly figures in JupyterLab, Colab and the static book.
 - ``helpers.data``: the data and cache folders, and SHA-256-checked downloads.
 - ``helpers.stacked``: training many tiny networks at once in one compiled graph.
+- ``helpers.browser``: Keras models for the reader's browser: ONNX export checked against
+  ``model.predict``, the site's model folder, and the hash-checked app element that
+  ``_static/twoplustwo_models.js`` starts with ONNX Runtime Web (chapters 4 and 5).
 
 One subpackage per experiment:
 
