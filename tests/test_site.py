@@ -30,12 +30,21 @@ CHAPTER_PAGES = [f"notebooks/{name.replace('.ipynb', '.html')}" for name in SMAL
 
 
 @pytest.fixture(scope="module")
-def built(executed, executed_dir, tmp_path_factory):
-    """``(html folder, build warnings)`` of the site built from every chapter run small."""
-    chapters = {}
+def execution_failures(executed, executed_dir) -> dict[str, str]:
+    """Run every chapter small; ``{chapter: error}`` for those that failed (built without them)."""
+    failures = {}
     for name in SMALL_PARAMETERS:
-        executed(name)
-        chapters[name] = executed_dir / name
+        try:
+            executed(name)
+        except Exception as error:  # reported by test_every_chapter_executes
+            failures[name] = f"{type(error).__name__}: {str(error)[-1500:]}"
+    return failures
+
+
+@pytest.fixture(scope="module")
+def built(execution_failures, executed_dir, tmp_path_factory):
+    """``(html folder, build warnings)`` of the site built from every chapter that ran small."""
+    chapters = {name: executed_dir / name for name in SMALL_PARAMETERS if name not in execution_failures}
     return build_site_with_warnings(chapters, tmp_path_factory.mktemp("site") / "book")
 
 
@@ -53,14 +62,25 @@ def chapter_one(site, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def reports(site):
-    """Every page opened once: ``{page: PageReport}``."""
+    """Every page built opened once: ``{page: PageReport}``."""
     with serve(site) as url:
-        return {page: inspect_page(f"{url}/{page}", wait_ms=500) for page in ["index.html", *PROSE_PAGES,
-                                                                              *CHAPTER_PAGES]}
+        return {page: inspect_page(f"{url}/{page}", wait_ms=500)
+                for page in ["index.html", *PROSE_PAGES, *CHAPTER_PAGES] if (site / page).exists()}
+
+
+def report_for(reports, execution_failures, page):
+    chapter = page.removeprefix("notebooks/").replace(".html", ".ipynb")
+    if chapter in execution_failures:
+        pytest.fail(f"{chapter} did not execute, so its page was not built: {execution_failures[chapter][:300]}")
+    return reports[page]
 
 
 def unexplained(errors: list[str]) -> list[str]:
     return [e for e in errors if not any(re.search(pattern, e) for pattern in ALLOWED_ERRORS)]
+
+
+def test_every_chapter_executes(execution_failures):
+    assert execution_failures == {}
 
 
 def test_the_build_does_not_warn(built):
@@ -88,9 +108,9 @@ def test_no_javascript_errors_and_nothing_missing(chapter_one):
 
 
 @pytest.mark.parametrize("page", ["index.html", *PROSE_PAGES, *CHAPTER_PAGES])
-def test_every_page_loads_cleanly(reports, page):
+def test_every_page_loads_cleanly(reports, execution_failures, page):
     """Prose pages and every chapter: no JavaScript errors, nothing missing, figures drawn."""
-    report = reports[page]
+    report = report_for(reports, execution_failures, page)
     # Both at once: a failed request also logs a console error, the URL says which.
     assert (unexplained(report.console_errors), report.failed_requests) == ([], [])
     for plot in report.plots:
@@ -98,9 +118,9 @@ def test_every_page_loads_cleanly(reports, page):
 
 
 @pytest.mark.parametrize("page", [*PROSE_PAGES, *CHAPTER_PAGES])
-def test_every_page_reads_cleanly(reports, page):
+def test_every_page_reads_cleanly(reports, execution_failures, page):
     """No raw markup, no code cut at the edge, tables that fit and read, compact printed output."""
-    assert layout_problems(reports[page]) == []
+    assert layout_problems(report_for(reports, execution_failures, page)) == []
 
 
 def test_the_layout_checks_catch_what_they_should(chapter_one):
