@@ -23,7 +23,11 @@ from helpers import browser, lyrics  # noqa: E402
 from helpers.lyrics import generation, models, text  # noqa: E402
 
 STATIC = ROOT / "book" / "_static"
-SEEDS = ["hello world", "I want to be\nfree", "The sea, the SEA! o'er the waves we’ll sail"]
+# Three seeds per network, with unknown words, punctuation, capitals and a line break in them.
+SEEDS = {
+    "gene": ["hello world", "I want to be\nfree", "The sea, the SEA! o'er the waves we’ll sail"],
+    "baba": ["and the", "I drink to thee\nand", "Here’s a health to the KING!"],
+}
 TRICKY = [
     "Can’t stop, WON'T stop!",
     "line one\n\nline two\r\nthree",
@@ -136,7 +140,7 @@ def test_probabilities_and_argmax_lyrics_match_python(site, page):
     page, log = page
     for network in ("gene", "baba"):
         model, vocabulary = site[network]
-        for seed in SEEDS:
+        for seed in SEEDS[network]:
             ids = generation.seed_ids(vocabulary, seed)
             in_browser = np.array(
                 page.evaluate(

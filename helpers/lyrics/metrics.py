@@ -259,3 +259,28 @@ def loop_period(tokens: list[str], tail: int = 30) -> int | None:
         if all(words[i] == words[i - period] for i in range(period, len(words))):
             return period
     return None
+
+
+def copying_from_training_starts(
+    model,
+    vocabulary: Vocabulary,
+    training_songs: list[Song],
+    samples: int = 10,
+    words: int = 40,
+    seed_words: int = 5,
+    randomness: float = 0.3,
+    seed: int = 0,
+) -> dict[str, float]:
+    """How much a network copies when started on its own training songs' first words.
+
+    A network that memorised its songs continues them word for word; one that learned the
+    language writes something else. Returns :func:`repetition_metrics` of the continuations.
+    """
+    from helpers.lyrics.generation import generate_ids
+
+    training = TrainingText(song_tokens(vocabulary, training_songs))
+    encoded = [ids[:seed_words] for ids in vocabulary.encode([s.text for s in training_songs]) if len(ids) > seed_words]
+    if not encoded:
+        raise ValueError(f"no training song has more than {seed_words} words")
+    generated = generate_ids(model, vocabulary, encoded[:samples], words, float(randomness), seed=seed)
+    return repetition_metrics([vocabulary.decode(ids) for ids in generated], training)
