@@ -6,13 +6,18 @@ Modules, one per concern:
 - ``helpers.gan.faces``: cartoon faces: DiceBear "personas" rendered offline with Node, and a
   Cartoon Set folder reader, with each face's attributes.
 - ``helpers.gan.models``: the post's DCGAN (``"original"``), the book's narrower one, the
-  packed discriminator (the fix for mode collapse) and the conditional networks.
+  candidate fixes (packed discriminator, minibatch standard deviation) and the conditional
+  networks.
 - ``helpers.gan.training``: ``train_gan`` (16 fixed samples and scores per epoch, checkpoints
-  and resume) and its result, ``GanRun``.
+  and resume, an optional generator weight average) and its result, ``GanRun``.
 - ``helpers.gan.metrics``: mode collapse measured: ellipses read back from image moments,
   coverage of modes, attribute classifiers and a kernel distance for faces.
 - ``helpers.gan.figures``: the per-epoch samples as a plotly animation for the static page,
   and the score curves.
+- ``helpers.gan.widgets``: the conditional generator's attribute dropdowns (ipywidgets).
+
+The in-browser version of the conditional generator is ``book/_static/faces_app.js``
+(started by ``helpers.browser.show_browser_model("faces", ...)``).
 """
 
 from helpers.gan.ellipses import draw_ellipses
