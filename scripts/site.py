@@ -132,9 +132,12 @@ _PLOT_PROBE = """
 () => Array.from(document.querySelectorAll('.js-plotly-plot')).map(plot => ({
     traces: (plot.data || []).length,
     types: (plot.data || []).map(t => t.type),
-    // _fullData holds the decoded arrays (the page ships them base64-encoded).
+    // _fullData holds the decoded arrays (the page ships them base64-encoded). An image trace
+    // given as a PNG (source) counts as one point when plotly drew it (an SVG <image>).
     points: (plot._fullData || []).reduce((n, t) =>
-        n + (t.z && t.z.length ? t.z.length * (t.z[0].length || 1) : (t._length || 0)), 0),
+        n + (t.z && t.z.length ? t.z.length * (t.z[0].length || 1)
+             : t.type === 'image' && t.source ? Math.min(1, plot.querySelectorAll('image').length)
+             : (t._length || 0)), 0),
     canvases: plot.querySelectorAll('canvas').length,
     buttons: plot.querySelectorAll('.updatemenu-button').length,
     height: plot.getBoundingClientRect().height,
