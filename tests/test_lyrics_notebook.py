@@ -19,7 +19,7 @@ def test_committed_without_outputs_and_with_one_parameters_cell():
     for name in SMALL:
         assert f"{name} = " in tagged[0].source
     following = notebook.cells[notebook.cells.index(tagged[0]) + 1]
-    assert "check_parameters(globals()" in following.source
+    assert "check_parameters(" in following.source and "globals()" in following.source
     assert all(not c.get("outputs") for c in notebook.cells if c.cell_type == "code")
     assert notebook.metadata["kernelspec"]["name"] == "python3"
     assert sum(1 for c in notebook.cells if c.cell_type == "markdown" and c.source.startswith("# ")) == 1
