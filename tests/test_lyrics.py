@@ -375,10 +375,12 @@ def test_kneser_ney_matches_nltk():
                     assert ours.score(padded[i], context) == pytest.approx(
                         reference.unmasked_score(padded[i], context), abs=1e-12
                     )
-            # nltk.lm's Kneser-Ney (lower orders: continuation counts over one total, discount over
-            # another) is a distribution only approximately: here within 0.1% in a seen context.
+            # nltk.lm's Kneser-Ney is a distribution only approximately (its lower orders divide
+            # continuation counts and the discount mass by different totals): within 2% here, and
+            # in these cases it gives out slightly more than 1, which would flatter the n-gram baselines.
             vocabulary = set(words) | {"</s>"}
-            assert sum(ours.score(w, ("<s>",) * (order - 1)) for w in vocabulary) == pytest.approx(1.0, abs=1e-3)
+            total = sum(ours.score(w, ("<s>",) * (order - 1)) for w in vocabulary)
+            assert 0.98 < total < 1.02
 
 
 def test_repetition_and_copying_metrics():
@@ -454,3 +456,14 @@ def test_export_for_browser_matches_keras(tiny, tmp_path):
     windows = data.x_held_out[:32]
     np.testing.assert_allclose(browser.run_onnx(paths["model"], windows), model.predict(windows, verbose=0), atol=1e-5)
     assert math.isclose(float(browser.run_onnx(paths["model"], windows).sum(axis=1).mean()), 1.0, rel_tol=1e-5)
+
+
+def test_glove_file_initialises_the_embedding(tmp_path):
+    vocabulary = text.Vocabulary(words=["", "[UNK]", "sea", "wind"], window=3)
+    glove = tmp_path / "glove.txt"
+    glove.write_text("sea 0.5 -0.5\nzebra 1 1\nwind 0.25 0.75\n", encoding="utf-8")
+    matrix = models.read_glove(glove, vocabulary, dimensions=2)
+    assert matrix[2].tolist() == [0.5, -0.5] and matrix[3].tolist() == [0.25, 0.75]
+    assert np.abs(matrix[:2]).max() <= 0.05  # padding and [UNK]: small random vectors
+    with pytest.raises(ValueError, match="GloVe"):
+        models.read_glove(glove, vocabulary, dimensions=50)
