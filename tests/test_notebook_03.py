@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import nbformat
 import pytest
 from conftest import NOTEBOOKS, SMALL_PARAMETERS, glued
@@ -20,6 +22,13 @@ def test_committed_without_outputs_and_with_one_parameters_cell():
     assert all(not c.get("outputs") for c in notebook.cells if c.cell_type == "code")
     assert notebook.metadata["kernelspec"]["name"] == "python3"
     assert sum(1 for c in notebook.cells if c.cell_type == "markdown" and c.source.startswith("# ")) == 1
+    # The parameters are checked right after the parameters cell.
+    position = notebook.cells.index(tagged[0])
+    assert "check_parameters(globals()" in notebook.cells[position + 1].source
+    # Code fits the page's code column; no glue role inside inline code (it stays raw markup).
+    code_lines = [line for c in notebook.cells if c.cell_type == "code" for line in c.source.splitlines()]
+    assert max(len(line) for line in code_lines) <= 88
+    assert not any("`{glue" in c.source for c in notebook.cells if c.cell_type == "markdown")
 
 
 @pytest.mark.notebook
@@ -47,3 +56,11 @@ def test_chapter_3_executes_and_its_results_hold(executed):
     # Every figure is static (matplotlib PNG) or, for the widget, has a text fallback.
     images = sum("image/png" in o.get("data", {}) for c in notebook.cells for o in c.get("outputs", []))
     assert images >= 5  # two learning-curve figures, carry trace, projection, answers
+    # Training progress is one block (one output updated in place), not one box per line;
+    # only the imports cell (tagged remove-stderr) writes to stderr.
+    outputs = [(c, o) for c in notebook.cells for o in c.get("outputs", [])]
+    progress = [o["data"]["text/plain"] for _, o in outputs
+                if o.get("output_type") == "display_data" and o["data"].get("text/plain", "").startswith("epoch ")]
+    assert len(progress) == 1 and progress[0].count("\nepoch ") == math.ceil(values["s2s_epochs"]) - 1
+    assert not [c.source[:40] for c, o in outputs
+                if o.get("name") == "stderr" and "remove-stderr" not in c.metadata.get("tags", [])]
