@@ -25,6 +25,7 @@ Usage::
 
     TF_CPP_MIN_LOG_LEVEL=2 nice -n 10 .venv/bin/python benchmarks/bench_seq2seq.py
     TF_CPP_MIN_LOG_LEVEL=2 .venv/bin/python benchmarks/bench_seq2seq.py --repeats 3 --original-cap 400
+    TF_CPP_MIN_LOG_LEVEL=2 .venv/bin/python benchmarks/bench_seq2seq.py --fresh   # defaults, fresh questions
 """
 
 from __future__ import annotations
@@ -70,6 +71,20 @@ def run(label: str, digits: int, seed: int, target: float, verbose: int, **setti
     return result
 
 
+def fresh_check(digits: int, seed: int) -> None:
+    """``train_adder(digits)`` with every default, then exact-match on questions it never saw."""
+    print(f"load average at start {load_average()}", flush=True)
+    model, history = seq2seq.train_adder(digits, seed=seed, verbose=0)
+    values = history.history
+    seen = seq2seq.make_questions(seq2seq.EXAMPLE_SIZES.get(digits, 50_000), digits, seed=seed)
+    questions, answers = seq2seq.fresh_questions(seen, 30_000, seed=seed + 2026)
+    right = sum(guess == answer for guess, answer in zip(seq2seq.add(model, questions, digits), answers, strict=True))
+    print(f"train_adder({digits}) with its defaults: {values['epoch'][-1]:.2f} epochs, "
+          f"{values['seconds'][-1]:.1f} s of training, held-out exact-match {values['val_exact'][-1]:.2%}; "
+          f"{len(questions):,} fresh questions (none among the training and held-out ones): "
+          f"{right / len(questions):.2%} exactly right; load average at the end {load_average()}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--digits", type=int, default=3)
@@ -79,7 +94,12 @@ def main() -> None:
     parser.add_argument("--original-cap", type=float, default=300.0,
                         help="stop an original run after this many seconds of training")
     parser.add_argument("--verbose", action="store_true", help="one line per epoch")
+    parser.add_argument("--fresh", action="store_true",
+                        help="only check train_adder(digits) with its defaults on fresh questions")
     args = parser.parse_args()
+    if args.fresh:
+        fresh_check(args.digits, args.seed)
+        return
     if args.repeats < 2:
         parser.error("--repeats must be at least 2 (the medians need more than one run)")
     verbose = 1 if args.verbose else 0

@@ -213,3 +213,12 @@ def test_progress_outside_a_notebook_prints_one_line_per_epoch(capsys):
     seq2seq.train_adder(1, n_questions=55, epochs=2, verbose=1, target_exact=None, batch_size=16)
     lines = capsys.readouterr().out.strip().splitlines()
     assert len(lines) == 2 and lines[0].startswith("epoch 1.00/2") and "answers right" in lines[1]
+
+
+def test_fresh_questions_never_repeat_a_seen_one_in_either_order():
+    seen = make_questions(3000, 2, seed=0)
+    questions, answers = seq2seq.fresh_questions(seen, 2000, seed=5)
+    known = {tuple(sorted(map(int, q.split("+")))) for q in seen.questions}
+    assert questions and len(questions) < 2000
+    assert not {tuple(sorted(map(int, q.split("+")))) for q in questions} & known
+    assert all(str(sum(map(int, q.split("+")))) == a for q, a in zip(questions, answers, strict=True))

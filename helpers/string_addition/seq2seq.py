@@ -17,8 +17,9 @@ Two named configurations of the *same* network:
   40% of 5 epochs (``learning_rate_at``), ``beta_2`` 0.99, gradient clipping, 15 batches per
   compiled call (``steps_per_execution``: the same arithmetic with fewer round trips
   through Python), and the held-out exact-match checked 4 times per epoch, stopping as
-  soon as it reaches a target. The held-out loss and accuracies come from that same pass,
-  so Keras runs no validation pass of its own. XLA compilation (``jit_compile=True``) is
+  soon as it reaches a target (99.5% by default; the benchmark's target is 99%). The
+  held-out loss and accuracies come from that same pass, so Keras runs no validation pass
+  of its own. XLA compilation (``jit_compile=True``) is
   available but off: on the 2-core machine it cost more to compile than it saved.
 
 Measured in ``benchmarks/bench_seq2seq.py``: where the time went was arithmetic, not
@@ -165,6 +166,19 @@ def make_questions(n: int, digits: int, reverse: bool = True, seed: int = 0,
                      _one_hot([answer.ljust(digits + 1) for answer in answers]), digits, reverse)
 
 
+def fresh_questions(seen: Questions, n: int, seed: int = 1) -> tuple[list[str], list[str]]:
+    """Questions drawn as ``make_questions`` draws them but none of which (in either order)
+    is in ``seen``, and their answers: for checking a trained adder on questions it never met.
+
+    Drawn from ``n`` candidates, so fewer than ``n`` come back (the common short questions
+    are all in ``seen``, which leaves the fresh ones harder than the held-out ones).
+    """
+    known = {tuple(sorted(map(int, question.split("+")))) for question in seen.questions}
+    pool = make_questions(check_int("n", n, 1), seen.digits, seen.reverse, seed)
+    keep = [i for i, question in enumerate(pool.questions) if tuple(sorted(map(int, question.split("+")))) not in known]
+    return [pool.questions[i] for i in keep], [pool.answers[i] for i in keep]
+
+
 def _one_hot(padded: list[str]) -> np.ndarray:
     length = len(padded[0])
     codes = np.array([[CHAR_INDEX[c] for c in text] for text in padded], dtype=np.int64).reshape(-1, length)
@@ -308,7 +322,7 @@ class Seq2SeqSettings:
     decay_fraction: float = 0.4         # trapezoid: linear decay to 0 over this last share of the steps
     clipnorm: float | None = 1.0        # gradient clipping, None for none
     epochs: int = 5                     # the most epochs (the schedule spans them)
-    target_exact: float | None = 0.99   # stop once held-out exact-match reaches it (None: never)
+    target_exact: float | None = 0.995  # stop once held-out exact-match reaches it (None: never)
     checks_per_epoch: int = 4           # held-out exact-match checks per epoch (the stop is tested at each)
     jit_compile: bool = False           # XLA (slower on 2 CPU cores: compiling costs more than it saves)
     steps_per_execution: int = 15       # batches per compiled call: fewer Python round trips, same math
