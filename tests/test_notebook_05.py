@@ -45,6 +45,9 @@ def test_chapter_5_executes_and_its_results_hold(executed):
     for name in ("hair", "hairColor", "skinColor", "clothingColor", "eyes"):
         assert 0.0 <= values[f"agreement_{name}"] <= 1.0, name
         assert 0.0 <= values[f"classifier_{name}"] <= 1.0, name
+    assert 0.0 <= values["agreement_before_last"] <= 1.0 and 0.0 <= values["agreement_last"] <= 1.0
+    assert values["fix_verdict"].startswith(("helps", "does not help"))
+    assert values["n_ellipses"] == SMALL["N_ELLIPSES"] and values["n_faces"] == SMALL["N_FACES"]
     assert values["ellipse_epochs"] == SMALL["ELLIPSE_EPOCHS"]
     assert 0 < values["generator_mb"] < 8
     assert values["chapter_minutes"] > 0
