@@ -59,6 +59,21 @@ def test_chapter_5_executes_and_its_results_hold(executed):
         if "text/html" in o.get("data", {}) and "plotly" in "".join(o["data"]["text/html"])
     ]
     assert len(html) >= 6  # 3 ellipse animations, 2 face runs, conditional, + score curves
+    # Progress: one block per training run (3 ellipse variants, faces, conditional), updated in
+    # place; only the imports cell (tagged remove-stderr) writes to stderr.
+    outputs = [(c, o) for c in notebook.cells for o in c.get("outputs", [])]
+    blocks = [
+        o["data"]["text/plain"]
+        for _, o in outputs
+        if o.get("output_type") == "display_data" and "\nepoch 1/" in o.get("data", {}).get("text/plain", "")
+    ]
+    assert len(blocks) == 5
+    assert all(block.count("\nepoch ") >= SMALL["FACE_EPOCHS"] for block in blocks)
+    assert not [
+        c.source[:40]
+        for c, o in outputs
+        if o.get("name") == "stderr" and "remove-stderr" not in c.metadata.get("tags", [])
+    ]
     # The in-browser app's element is on the page, with its model's hash.
     assert any(
         "twoplustwo-browser-model" in "".join(o.get("data", {}).get("text/html", ""))

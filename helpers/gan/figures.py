@@ -112,7 +112,9 @@ def metric_curves(
     palette = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e"]
     for index, name in enumerate(names, start=1):
         for color, (label, metrics) in zip(palette, runs.items(), strict=False):  # at most 5 runs per figure
-            values = [m.get(name, np.nan) for m in metrics]
+            if not any(name in m for m in metrics):
+                continue  # e.g. no hue for white ellipses
+            values = [m.get(name) for m in metrics]  # None, not NaN: plotly's JSON must be valid
             figure.add_trace(
                 go.Scatter(
                     x=list(range(len(values))),

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -155,6 +154,7 @@ def train_gan(
     stop_after: int | None = None,
     average: float | None = None,
     verbose: bool = True,
+    title: str | None = None,
 ) -> GanRun:
     """Train a DCGAN on ``images`` (``(n, size, size, 3)`` in [-1, 1]); see the module docstring.
 
@@ -165,7 +165,9 @@ def train_gan(
     (an auxiliary classifier, as in AC-GAN). ``scorer(images)`` (or ``scorer(images,
     conditions)`` when conditional) returns a dict of scores. ``stop_after`` ends the run
     after that epoch (as if killed), leaving the checkpoint to resume from. ``average``: decay
-    of the generator weight average (see the module docstring), ``None`` for none.
+    of the generator weight average (see the module docstring), ``None`` for none. With
+    ``verbose``, one line per epoch, shown in a notebook as one block updated in place and
+    headed by ``title`` if given.
     """
     images = check_images(images)
     config = get_config(config)
@@ -239,10 +241,18 @@ def train_gan(
     saved_objects = [generator, discriminator, g_optimizer, d_optimizer] + (
         [average_generator] if average_generator is not None else []
     )
+    progress = None
+    if verbose:
+        # Chapter 3's progress block: one output updated in place, so a run is one box on the page.
+        from helpers.string_addition.seq2seq import ProgressBlock
+
+        progress = ProgressBlock()
+        if title:
+            progress.add(title)
     if checkpoint is not None and checkpoint.exists():
         state = _load(checkpoint, fingerprint, *saved_objects)
-        if verbose:
-            print(f"resumed from {checkpoint} after epoch {state.epoch}", flush=True)
+        if progress is not None:
+            progress.add(f"resumed from {checkpoint} after epoch {state.epoch}")
     if state.epoch == 0:
         first = generate(generator, fixed_noise, conditional_on, fixed_conditions)
         state.snapshots = [first[:N_FIXED]]
@@ -293,18 +303,16 @@ def train_gan(
         state.epoch = epoch
         if checkpoint is not None:
             _save(checkpoint, fingerprint, state, *saved_objects)
-        if verbose:
+        if progress is not None:
             shown = ", ".join(f"{k} {v:.3f}" for k, v in state.metrics[-1].items() if isinstance(v, float))
             if average_generator is not None and "coverage" in state.average_metrics[-1]:
                 shown += f" (average: coverage {state.average_metrics[-1]['coverage']:.3f})"
             elif average_generator is not None and "hue_coverage" in state.average_metrics[-1]:
                 shown += f" (average: hue_coverage {state.average_metrics[-1]['hue_coverage']:.3f})"
-            print(
+            progress.add(
                 f"epoch {epoch}/{epochs}: {seconds:.1f} s, loss D {d_total / batches:.3f} "
-                f"G {g_total / batches:.3f}" + (f"; {shown}" if shown else ""),
-                flush=True,
+                f"G {g_total / batches:.3f}" + (f"; {shown}" if shown else "")
             )
-            sys.stdout.flush()
     return GanRun(
         config=config,
         size=size,
