@@ -40,12 +40,14 @@ def main() -> None:
     parser.add_argument("--hidden-units", type=int, nargs="+", default=[1, 2, 4, 8, 16])
     parser.add_argument("--bits", type=int, nargs="+", default=[4, 8, 16])
     parser.add_argument("--seeds", type=int, nargs="+", default=[0])
-    parser.add_argument("--original-epochs", type=int, default=20,
-                        help="epoch cap for the original way (1000 = the full original run)")
+    parser.add_argument(
+        "--original-epochs", type=int, default=20, help="epoch cap for the original way (1000 = the full original run)"
+    )
     args = parser.parse_args()
     grid = dict(hidden_units=args.hidden_units, bits=args.bits, seeds=args.seeds)
-    print(f"grid: hidden units {args.hidden_units}, bits {args.bits}, seeds {args.seeds}; "
-          f"{os.cpu_count()} CPUs visible")
+    print(
+        f"grid: hidden units {args.hidden_units}, bits {args.bits}, seeds {args.seeds}; {os.cpu_count()} CPUs visible"
+    )
 
     original = train_grid(**grid, method="keras", epochs=args.original_epochs, progress=False)
     capped = train_grid(**grid, method="stacked", epochs=args.original_epochs, progress=False)
@@ -58,19 +60,29 @@ def main() -> None:
     per_epoch_full = full.seconds / full.network_epochs
     print()
     print(f"original way (one model.fit per network, at most {args.original_epochs} epochs):")
-    print(f"  {original.seconds:8.1f} s for {original.network_epochs:6d} network-epochs = "
-          f"{per_epoch_original * 1000:8.2f} ms per network-epoch")
+    print(
+        f"  {original.seconds:8.1f} s for {original.network_epochs:6d} network-epochs = "
+        f"{per_epoch_original * 1000:8.2f} ms per network-epoch"
+    )
     print(f"book's way, same cap ({args.original_epochs} epochs):")
-    print(f"  {capped.seconds:8.1f} s for {capped.network_epochs:6d} network-epochs = "
-          f"{per_epoch_capped * 1000:8.2f} ms per network-epoch   (compilation included)")
+    print(
+        f"  {capped.seconds:8.1f} s for {capped.network_epochs:6d} network-epochs = "
+        f"{per_epoch_capped * 1000:8.2f} ms per network-epoch   (compilation included)"
+    )
     print("book's way, the original's full settings (1000 epochs, early stopping, patience 5):")
-    print(f"  {full.seconds:8.1f} s for {full.network_epochs:6d} network-epochs = "
-          f"{per_epoch_full * 1000:8.2f} ms per network-epoch   ({full_wall:.1f} s with evaluation)")
+    print(
+        f"  {full.seconds:8.1f} s for {full.network_epochs:6d} network-epochs = "
+        f"{per_epoch_full * 1000:8.2f} ms per network-epoch   ({full_wall:.1f} s with evaluation)"
+    )
     print()
-    print(f"speed-up per network-epoch: {per_epoch_original / per_epoch_full:6.1f}x (full run), "
-          f"{per_epoch_original / per_epoch_capped:6.1f}x (same cap)")
-    print(f"the original way would need about {per_epoch_original * full.network_epochs / 60:.0f} minutes "
-          f"for the {full.network_epochs} network-epochs of the full run")
+    print(
+        f"speed-up per network-epoch: {per_epoch_original / per_epoch_full:6.1f}x (full run), "
+        f"{per_epoch_original / per_epoch_capped:6.1f}x (same cap)"
+    )
+    print(
+        f"the original way would need about {per_epoch_original * full.network_epochs / 60:.0f} minutes "
+        f"for the {full.network_epochs} network-epochs of the full run"
+    )
     print()
     print(f"accuracy after at most {args.original_epochs} epochs, original way:")
     print(accuracy_grid(original))

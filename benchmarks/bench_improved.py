@@ -34,16 +34,26 @@ def main() -> None:
     step_runs = fixes.train_recipes(fixes.steps(args.units), bits=args.bits, seeds=args.seeds, epochs=args.epochs)
     table = step_runs.table
     order = list(dict.fromkeys(table.step))
-    summary = table.groupby(["step", "max_sum"], sort=False).agg(
-        mean=("accuracy", "mean"), worst=("accuracy", "min"), epochs=("epochs", "mean")).unstack("max_sum").loc[order]
-    print(f"Step-by-step fixes, {args.units} hidden units, seeds {args.seeds}: {len(table)} networks trained in "
-          f"{step_runs.seconds:.1f} s")
+    summary = (
+        table.groupby(["step", "max_sum"], sort=False)
+        .agg(mean=("accuracy", "mean"), worst=("accuracy", "min"), epochs=("epochs", "mean"))
+        .unstack("max_sum")
+        .loc[order]
+    )
+    print(
+        f"Step-by-step fixes, {args.units} hidden units, seeds {args.seeds}: {len(table)} networks trained in "
+        f"{step_runs.seconds:.1f} s"
+    )
     print(summary.to_string(float_format=lambda v: f"{v:.4f}"))
 
     push = fixes.sigmoid_push(max(args.bits), seeds=args.seeds, widths=args.push_widths, epochs=args.epochs)
     print(f"\nSigmoid units at {2 ** max(args.bits)} (trained in {push['seconds']:.1f} s):")
-    print(push["table"].groupby(["hidden_units", "stage"], sort=False).agg(
-        mean=("accuracy", "mean"), worst=("accuracy", "min"), worst_error=("worst_error", "max")).to_string())
+    print(
+        push["table"]
+        .groupby(["hidden_units", "stage"], sort=False)
+        .agg(mean=("accuracy", "mean"), worst=("accuracy", "min"), worst_error=("worst_error", "max"))
+        .to_string()
+    )
     print(push["diagnostics"].to_string())
 
     print("\ntrain_best (seed 0):")
@@ -52,8 +62,10 @@ def main() -> None:
             tick = time.perf_counter()
             model = addition.train_best(bits, seed=0, activation=activation)
             score = addition.evaluate(model, bits)
-            print(f"  {activation:8s} sums < {2 ** bits:6d}: {score['accuracy']:.4%} right, MSE {score['mse']:.3g} "
-                  f"({time.perf_counter() - tick:.1f} s)")
+            print(
+                f"  {activation:8s} sums < {2**bits:6d}: {score['accuracy']:.4%} right, MSE {score['mse']:.3g} "
+                f"({time.perf_counter() - tick:.1f} s)"
+            )
     print(f"\nTotal {time.perf_counter() - start:.0f} s")
 
 

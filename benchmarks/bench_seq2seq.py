@@ -57,17 +57,27 @@ def run(label: str, digits: int, seed: int, target: float, verbose: int, **setti
     epochs, seconds = seq2seq.epochs_to(history, target)
     values = history.history
     trained_epochs = values["epoch"][-1]
-    result = {"label": label, "epochs_to_target": epochs, "seconds_to_target": seconds,
-              "trained_epochs": trained_epochs, "trained_seconds": values["seconds"][-1],
-              "best_exact": max(exact for _, exact, _ in values["checks"]), "wall_seconds": wall,
-              "load": os.getloadavg()[0]}
+    result = {
+        "label": label,
+        "epochs_to_target": epochs,
+        "seconds_to_target": seconds,
+        "trained_epochs": trained_epochs,
+        "trained_seconds": values["seconds"][-1],
+        "best_exact": max(exact for _, exact, _ in values["checks"]),
+        "wall_seconds": wall,
+        "load": os.getloadavg()[0],
+    }
     if epochs is not None:
         reached = f"{target:.0%} exact-match at epoch {epochs:.2f} after {seconds:.1f} s of training"
     else:
-        reached = (f"did NOT reach {target:.0%} in {trained_epochs:.2f} epochs "
-                   f"({result['trained_seconds']:.1f} s; best {result['best_exact']:.2%})")
-    print(f"  {label:<8} {reached}; wall time with the held-out checks {wall:.1f} s; "
-          f"load {result['load']:.1f}", flush=True)
+        reached = (
+            f"did NOT reach {target:.0%} in {trained_epochs:.2f} epochs "
+            f"({result['trained_seconds']:.1f} s; best {result['best_exact']:.2%})"
+        )
+    print(
+        f"  {label:<8} {reached}; wall time with the held-out checks {wall:.1f} s; load {result['load']:.1f}",
+        flush=True,
+    )
     return result
 
 
@@ -79,10 +89,12 @@ def fresh_check(digits: int, seed: int) -> None:
     seen = seq2seq.make_questions(seq2seq.EXAMPLE_SIZES.get(digits, 50_000), digits, seed=seed)
     questions, answers = seq2seq.fresh_questions(seen, 30_000, seed=seed + 2026)
     right = sum(guess == answer for guess, answer in zip(seq2seq.add(model, questions, digits), answers, strict=True))
-    print(f"train_adder({digits}) with its defaults: {values['epoch'][-1]:.2f} epochs, "
-          f"{values['seconds'][-1]:.1f} s of training, held-out exact-match {values['val_exact'][-1]:.2%}; "
-          f"{len(questions):,} fresh questions (none among the training and held-out ones): "
-          f"{right / len(questions):.2%} exactly right; load average at the end {load_average()}")
+    print(
+        f"train_adder({digits}) with its defaults: {values['epoch'][-1]:.2f} epochs, "
+        f"{values['seconds'][-1]:.1f} s of training, held-out exact-match {values['val_exact'][-1]:.2%}; "
+        f"{len(questions):,} fresh questions (none among the training and held-out ones): "
+        f"{right / len(questions):.2%} exactly right; load average at the end {load_average()}"
+    )
 
 
 def main() -> None:
@@ -91,11 +103,13 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0, help="fixes the questions and the initial weights")
     parser.add_argument("--target", type=float, default=0.99, help="held-out exact-match to reach")
     parser.add_argument("--repeats", type=int, default=2, help="runs of each configuration (at least 2)")
-    parser.add_argument("--original-cap", type=float, default=300.0,
-                        help="stop an original run after this many seconds of training")
+    parser.add_argument(
+        "--original-cap", type=float, default=300.0, help="stop an original run after this many seconds of training"
+    )
     parser.add_argument("--verbose", action="store_true", help="one line per epoch")
-    parser.add_argument("--fresh", action="store_true",
-                        help="only check train_adder(digits) with its defaults on fresh questions")
+    parser.add_argument(
+        "--fresh", action="store_true", help="only check train_adder(digits) with its defaults on fresh questions"
+    )
     args = parser.parse_args()
     if args.fresh:
         fresh_check(args.digits, args.seed)
@@ -108,8 +122,10 @@ def main() -> None:
 
     print(f"{platform.node()}: TensorFlow {tf.__version__}; load average at start {load_average()}", flush=True)
     common = {"n_questions": seq2seq.EXAMPLE_SIZES.get(args.digits, 50_000), "target_exact": args.target}
-    configurations = {"book": dict(common),
-                      "original": {**seq2seq.ORIGINAL, **common, "max_seconds": args.original_cap}}
+    configurations = {
+        "book": dict(common),
+        "original": {**seq2seq.ORIGINAL, **common, "max_seconds": args.original_cap},
+    }
     results: dict[str, list[dict]] = {label: [] for label in configurations}
     started = time.perf_counter()
     for repeat in range(1, args.repeats + 1):
@@ -118,8 +134,10 @@ def main() -> None:
             results[label].append(run(label, args.digits, args.seed, args.target, verbose, **settings))
 
     print(f"\nload average at the end {load_average()}; benchmark wall time {time.perf_counter() - started:.0f} s")
-    print(f"{args.digits} digits, {common['n_questions']:,} questions (10% held out), "
-          f"target {args.target:.0%} held-out exact-match, {args.repeats} runs each, interleaved:")
+    print(
+        f"{args.digits} digits, {common['n_questions']:,} questions (10% held out), "
+        f"target {args.target:.0%} held-out exact-match, {args.repeats} runs each, interleaved:"
+    )
     medians = {}
     for label, runs in results.items():
         times = [r["seconds_to_target"] for r in runs]
@@ -130,15 +148,18 @@ def main() -> None:
             median = f"median {medians[label]:6.1f} s"
         else:
             median = f"{len(times) - len(reached)} of {len(times)} runs did not reach it"
-        shown = ", ".join(f"{t:.1f}" if t is not None else f">{r['trained_seconds']:.0f}"
-                          for t, r in zip(times, runs, strict=True))
+        shown = ", ".join(
+            f"{t:.1f}" if t is not None else f">{r['trained_seconds']:.0f}" for t, r in zip(times, runs, strict=True)
+        )
         print(f"  {label:<8} {median}   (runs: {shown} s; epochs at target: {', '.join(epochs)})")
     if "book" in medians and "original" in medians:
         print(f"  ratio of medians original / book: {medians['original'] / medians['book']:.1f}x")
     elif "book" in medians:
         lower = statistics.median(r["trained_seconds"] for r in results["original"])
-        print(f"  ratio of medians original / book: more than {lower / medians['book']:.1f}x "
-              f"(original runs stopped at the {args.original_cap:.0f} s cap before the target)")
+        print(
+            f"  ratio of medians original / book: more than {lower / medians['book']:.1f}x "
+            f"(original runs stopped at the {args.original_cap:.0f} s cap before the target)"
+        )
     else:
         print("  ratio: undefined (the book's configuration did not reach the target in every run)")
 

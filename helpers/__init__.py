@@ -6,7 +6,8 @@ the top.
 Shared by every chapter:
 
 - ``helpers.checks``: argument and parameter checks with clear ``ValueError`` messages.
-- ``helpers.display``: showing plotly figures in JupyterLab, Colab and the static book.
+- ``helpers.display``: showing plotly figures in JupyterLab, Colab and the static book, and
+  training progress as one compact block per run.
 - ``helpers.data``: the data and cache folders, and SHA-256-checked downloads.
 - ``helpers.stacked``: training many tiny networks at once in one compiled graph.
 - ``helpers.browser``: Keras models for the reader's browser: ONNX export checked against

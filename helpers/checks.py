@@ -27,8 +27,9 @@ def check_int(name: str, value: object, minimum: int | None = None, maximum: int
     return value
 
 
-def check_float(name: str, value: object, minimum: float | None = None, maximum: float | None = None,
-                inclusive_minimum: bool = True) -> float:
+def check_float(
+    name: str, value: object, minimum: float | None = None, maximum: float | None = None, inclusive_minimum: bool = True
+) -> float:
     """Return ``value`` as a ``float`` if it is a real number in the allowed range."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise ValueError(f"{name} must be a number, got {value!r} ({type(value).__name__})")
@@ -45,8 +46,9 @@ def check_float(name: str, value: object, minimum: float | None = None, maximum:
     return value
 
 
-def check_int_tuple(name: str, values: object, minimum: int | None = None,
-                    maximum: int | None = None) -> tuple[int, ...]:
+def check_int_tuple(
+    name: str, values: object, minimum: int | None = None, maximum: int | None = None
+) -> tuple[int, ...]:
     """Return a non-empty tuple of distinct integers, each within ``[minimum, maximum]``.
 
     A single integer is accepted and wrapped, so ``seeds=3`` means ``seeds=(3,)``.
@@ -86,10 +88,16 @@ def _describe(expected: object) -> str:
     if isinstance(expected, tuple):
         return " or ".join(_describe(option) for option in expected)
     if isinstance(expected, dict):
-        (key, value), = expected.items()
+        ((key, value),) = expected.items()
         return f"a dict from {_describe(key)} to {_describe(value)}"
-    return {int: "an integer", float: "a number", str: "a string", bool: "True or False",
-            dict: "a dict", type(None): "None"}.get(expected, getattr(expected, "__name__", str(expected)))
+    return {
+        int: "an integer",
+        float: "a number",
+        str: "a string",
+        bool: "True or False",
+        dict: "a dict",
+        type(None): "None",
+    }.get(expected, getattr(expected, "__name__", str(expected)))
 
 
 def _matches(value: object, expected: object) -> bool:
@@ -98,9 +106,10 @@ def _matches(value: object, expected: object) -> bool:
     if isinstance(expected, tuple):
         return any(_matches(value, option) for option in expected)
     if isinstance(expected, dict):
-        (key_type, value_type), = expected.items()
-        return isinstance(value, dict) and all(_matches(k, key_type) and _matches(v, value_type)
-                                               for k, v in value.items())
+        ((key_type, value_type),) = expected.items()
+        return isinstance(value, dict) and all(
+            _matches(k, key_type) and _matches(v, value_type) for k, v in value.items()
+        )
     if expected is bool:
         return isinstance(value, (bool, np.bool_))
     if isinstance(value, (bool, np.bool_)):
@@ -130,9 +139,10 @@ def check_parameters(values: dict[str, object], expected: dict[str, object]) -> 
         if not _matches(value, kind):
             hint = ""
             if isinstance(value, str) and not _matches("", kind):
-                hint = (f"; papermill's -p passes text, so give lists and dicts as YAML: "
-                        f"papermill ... -y \"{name}: {value}\"")
-            problems.append(f"parameter {name} must be {_describe(kind)}, got {value!r} "
-                            f"({type(value).__name__}){hint}")
+                hint = (
+                    f"; papermill's -p passes text, so give lists and dicts as YAML: "
+                    f'papermill ... -y "{name}: {value}"'
+                )
+            problems.append(f"parameter {name} must be {_describe(kind)}, got {value!r} ({type(value).__name__}){hint}")
     if problems:
         raise ValueError("; ".join(problems))

@@ -57,9 +57,11 @@ def check_sha256(path: Path, expected: str) -> Path:
     """Return ``path`` if its SHA-256 is ``expected``; otherwise a ``ValueError`` saying both."""
     actual = file_sha256(path)
     if actual != expected:
-        raise ValueError(f"{path} has SHA-256 {actual}, but {expected} was expected: the file is damaged or "
-                         f"not the published one. Delete it (it will be downloaded again) or point "
-                         f"TWOPLUSTWO_DATA at a folder with the right file.")
+        raise ValueError(
+            f"{path} has SHA-256 {actual}, but {expected} was expected: the file is damaged or "
+            f"not the published one. Delete it (it will be downloaded again) or point "
+            f"TWOPLUSTWO_DATA at a folder with the right file."
+        )
     return path
 
 
@@ -75,8 +77,15 @@ def fetch(data_file: DataFile, progress: bool = True) -> Path:
     import pooch
 
     try:
-        downloaded = pooch.retrieve(url=data_file.url, known_hash=f"sha256:{data_file.sha256}",
-                                    fname=local.name, path=local.parent, progressbar=progress)
+        downloaded = pooch.retrieve(
+            url=data_file.url,
+            known_hash=f"sha256:{data_file.sha256}",
+            fname=local.name,
+            path=local.parent,
+            progressbar=progress,
+        )
     except ValueError as error:  # pooch's hash mismatch: the file is already removed
-        raise ValueError(f"download of {data_file.url} did not match its SHA-256 ({error}); nothing was kept") from error
+        raise ValueError(
+            f"download of {data_file.url} did not match its SHA-256 ({error}); nothing was kept"
+        ) from error
     return Path(downloaded)

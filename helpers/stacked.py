@@ -90,13 +90,19 @@ class EarlyStopping:
     always counts as the best so far.
     """
 
-    def __init__(self, patience: np.ndarray, learning_rate: np.ndarray | None = None,
-                 schedule: np.ndarray | None = None, lr_factor: np.ndarray | None = None,
-                 min_lr: np.ndarray | None = None):
+    def __init__(
+        self,
+        patience: np.ndarray,
+        learning_rate: np.ndarray | None = None,
+        schedule: np.ndarray | None = None,
+        lr_factor: np.ndarray | None = None,
+        min_lr: np.ndarray | None = None,
+    ):
         self.patience = np.asarray(patience)
         count = len(self.patience)
-        self.learning_rate = np.asarray(learning_rate if learning_rate is not None else np.full(count, 1e-3),
-                                        np.float32).copy()
+        self.learning_rate = np.asarray(
+            learning_rate if learning_rate is not None else np.full(count, 1e-3), np.float32
+        ).copy()
         self.schedule = np.zeros(count, bool) if schedule is None else np.asarray(schedule, bool)
         self.lr_factor = np.full(count, 0.5) if lr_factor is None else np.asarray(lr_factor)
         self.min_lr = np.zeros(count) if min_lr is None else np.asarray(min_lr)
@@ -122,8 +128,9 @@ class EarlyStopping:
         return improved
 
 
-def train_stacked(networks: list[StackedNetwork], n_fit: int, batch_size: int, epochs: int,
-                  progress: bool = True) -> StackedResult:
+def train_stacked(
+    networks: list[StackedNetwork], n_fit: int, batch_size: int, epochs: int, progress: bool = True
+) -> StackedResult:
     """Train every network side by side with Adam and early stopping; see the module docstring."""
     import tensorflow as tf
     from tqdm.auto import tqdm
@@ -132,16 +139,24 @@ def train_stacked(networks: list[StackedNetwork], n_fit: int, batch_size: int, e
     widest = max(net.units for net in networks)
     full_steps, last_batch = divmod(n_fit, batch_size)
 
-    x_all = np.stack([net.x for net in networks]).astype(np.float32)   # (M, n, 2)
-    y_all = np.stack([net.y for net in networks]).astype(np.float32)   # (M, n)
+    x_all = np.stack([net.x for net in networks]).astype(np.float32)  # (M, n, 2)
+    y_all = np.stack([net.y for net in networks]).astype(np.float32)  # (M, n)
     x_fit, y_fit = tf.constant(x_all[:, :n_fit]), tf.constant(y_all[:, :n_fit])
     x_val, y_val = tf.constant(x_all[:, n_fit:]), tf.constant(y_all[:, n_fit:])
 
     unit_mask = np.zeros((count, widest), np.float32)
-    params0 = [np.zeros((count, 2, widest), np.float32), np.zeros((count, widest), np.float32),
-               np.zeros((count, widest), np.float32), np.zeros((count,), np.float32)]
-    trainable = [np.zeros((count, 1, widest), np.float32), np.zeros((count, widest), np.float32),
-                 np.zeros((count, widest), np.float32), np.zeros((count,), np.float32)]
+    params0 = [
+        np.zeros((count, 2, widest), np.float32),
+        np.zeros((count, widest), np.float32),
+        np.zeros((count, widest), np.float32),
+        np.zeros((count,), np.float32),
+    ]
+    trainable = [
+        np.zeros((count, 1, widest), np.float32),
+        np.zeros((count, widest), np.float32),
+        np.zeros((count, widest), np.float32),
+        np.zeros((count,), np.float32),
+    ]
     for i, net in enumerate(networks):
         units = net.units
         unit_mask[i, :units] = 1.0
@@ -171,26 +186,28 @@ def train_stacked(networks: list[StackedNetwork], n_fit: int, batch_size: int, e
             total = tf.reduce_sum(per_network)
         grads = [g * m for g, m in zip(tape.gradient(total, params), masks)]
         step = step + 1.0
-        alpha = lr * tf.sqrt(1 - BETA_2 ** step) / (1 - BETA_1 ** step)  # (M,): Keras' Adam
+        alpha = lr * tf.sqrt(1 - BETA_2**step) / (1 - BETA_1**step)  # (M,): Keras' Adam
         moments = [m + (g - m) * (1 - BETA_1) for m, g in zip(moments, grads)]
         velocities = [v + (tf.square(g) - v) * (1 - BETA_2) for v, g in zip(velocities, grads)]
-        params = [p - tf.reshape(alpha, [-1] + [1] * (len(p.shape) - 1)) * m / (tf.sqrt(v) + EPSILON)
-                  for p, m, v in zip(params, moments, velocities)]
+        params = [
+            p - tf.reshape(alpha, [-1] + [1] * (len(p.shape) - 1)) * m / (tf.sqrt(v) + EPSILON)
+            for p, m, v in zip(params, moments, velocities)
+        ]
         return (params, moments, velocities, step), per_network
 
     # autograph=False: the loop is an explicit tf.while_loop, nothing needs converting.
     @tf.function(jit_compile=True, reduce_retracing=True, autograph=False)
     def run_epoch(state, order, lr):
         """One epoch of every network: ``order`` (M, n_fit) is each network's shuffle."""
+
         def body(k, state, loss_sum):
             indices = tf.slice(order, [0, k * batch_size], [count, batch_size])
             state, per_network = train_step(state, indices, lr)
             return k + 1, state, loss_sum + per_network * batch_size
 
-        _, state, loss_sum = tf.while_loop(lambda k, *_: k < full_steps, body,
-                                           (tf.constant(0), state, tf.zeros(count)))
+        _, state, loss_sum = tf.while_loop(lambda k, *_: k < full_steps, body, (tf.constant(0), state, tf.zeros(count)))
         if last_batch:
-            state, per_network = train_step(state, order[:, full_steps * batch_size:], lr)
+            state, per_network = train_step(state, order[:, full_steps * batch_size :], lr)
             loss_sum += per_network * last_batch
         val_loss = tf.reduce_mean(tf.square(forward(state[0], x_val) - y_val), axis=1)
         return state, loss_sum / n_fit, val_loss
@@ -198,9 +215,13 @@ def train_stacked(networks: list[StackedNetwork], n_fit: int, batch_size: int, e
     params = [tf.constant(p) for p in params0]
     zeros = [tf.zeros_like(p) for p in params]
     state = (params, zeros, list(zeros), tf.constant(0.0))
-    stopper = EarlyStopping([net.patience for net in networks], [net.learning_rate for net in networks],
-                            [net.schedule for net in networks], [net.lr_factor for net in networks],
-                            [net.min_lr for net in networks])
+    stopper = EarlyStopping(
+        [net.patience for net in networks],
+        [net.learning_rate for net in networks],
+        [net.schedule for net in networks],
+        [net.lr_factor for net in networks],
+        [net.min_lr for net in networks],
+    )
     best_params = [p.copy() for p in params0]
     histories = [{"loss": [], "val_loss": [], "lr": []} for _ in networks]
     base_order = np.arange(n_fit)
@@ -211,8 +232,12 @@ def train_stacked(networks: list[StackedNetwork], n_fit: int, batch_size: int, e
         active = stopper.active.copy()
         # Each network shuffles with its own generator, so its result does not depend on
         # which other networks share the graph.
-        order = np.stack([base_order if not on else fixed_orders[i] if i in fixed_orders
-                          else net.rng.permutation(base_order) for i, (net, on) in enumerate(zip(networks, active))])
+        order = np.stack(
+            [
+                base_order if not on else fixed_orders[i] if i in fixed_orders else net.rng.permutation(base_order)
+                for i, (net, on) in enumerate(zip(networks, active))
+            ]
+        )
         # A stopped network gets learning rate 0: its weights no longer move.
         lr = np.where(active, stopper.learning_rate, 0.0).astype(np.float32)
         state, loss, val_loss = run_epoch(state, tf.constant(order, tf.int32), tf.constant(lr))
@@ -234,9 +259,9 @@ def train_stacked(networks: list[StackedNetwork], n_fit: int, batch_size: int, e
 
     result = StackedResult(histories=histories)
     for i, net in enumerate(networks):
-        result.kernels.append(best_params[0][i, :, :net.units])
-        result.hidden_biases.append(best_params[1][i, :net.units])
-        result.outputs.append(best_params[2][i, :net.units])
+        result.kernels.append(best_params[0][i, :, : net.units])
+        result.hidden_biases.append(best_params[1][i, : net.units])
+        result.outputs.append(best_params[2][i, : net.units])
         result.output_biases.append(float(best_params[3][i]))
     return result
 

@@ -64,8 +64,9 @@ def book_chapters(toc: Path = ROOT / "_toc.yml") -> list[Path]:
                 found += files(entry.get(key, []))
         return found
 
-    return [ROOT / f"{name}.ipynb" for name in files([yaml.safe_load(toc.read_text())])
-            if (ROOT / f"{name}.ipynb").exists()]
+    return [
+        ROOT / f"{name}.ipynb" for name in files([yaml.safe_load(toc.read_text())]) if (ROOT / f"{name}.ipynb").exists()
+    ]
 
 
 def main(argv: list[str]) -> int:

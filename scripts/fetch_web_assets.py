@@ -27,25 +27,62 @@ VENDOR = ROOT / "book" / "_static" / "vendor"
 # (package, version, sha256 of the npm tarball, folder under vendor/, prefix to strip,
 #  patterns of the tarball members to keep)
 NPM_PACKAGES = [
-    ("requirejs", "2.3.8", "777158e89275e16bd51aec3ef714fbcb5dc45789e7078659933bc814916d7dec",
-     "", "package/", ["package/require.js"]),
+    (
+        "requirejs",
+        "2.3.8",
+        "777158e89275e16bd51aec3ef714fbcb5dc45789e7078659933bc814916d7dec",
+        "",
+        "package/",
+        ["package/require.js"],
+    ),
     # The embedder and the icon fonts its stylesheet refers to.
-    ("@jupyter-widgets/html-manager", "1.0.15",
-     "2b9d65cb7913e1c7d671757a10008b32c9c2448d4429513371e55c07d6107638",
-     "", "package/dist/", ["package/dist/embed-amd.js", "package/dist/*.woff2", "package/dist/*.woff",
-                           "package/dist/*.ttf", "package/dist/*.eot", "package/dist/*.svg"]),
+    (
+        "@jupyter-widgets/html-manager",
+        "1.0.15",
+        "2b9d65cb7913e1c7d671757a10008b32c9c2448d4429513371e55c07d6107638",
+        "",
+        "package/dist/",
+        [
+            "package/dist/embed-amd.js",
+            "package/dist/*.woff2",
+            "package/dist/*.woff",
+            "package/dist/*.ttf",
+            "package/dist/*.eot",
+            "package/dist/*.svg",
+        ],
+    ),
     # MathJax 3 for the formulas (Sphinx would load it from a CDN), with the fonts, TeX
     # extensions, menu and accessibility parts it loads relative to tex-mml-chtml.js.
-    ("mathjax", "3.2.2", "1b9c0a1c44df864e915690558e72adb9cc5203360daefd385084ced3b6c64c09",
-     "mathjax/", "package/es5/", ["package/es5/tex-mml-chtml.js", "package/es5/output/chtml/*",
-                                  "package/es5/input/tex/extensions/*", "package/es5/ui/*", "package/es5/a11y/*",
-                                  "package/es5/sre/*"]),
+    (
+        "mathjax",
+        "3.2.2",
+        "1b9c0a1c44df864e915690558e72adb9cc5203360daefd385084ced3b6c64c09",
+        "mathjax/",
+        "package/es5/",
+        [
+            "package/es5/tex-mml-chtml.js",
+            "package/es5/output/chtml/*",
+            "package/es5/input/tex/extensions/*",
+            "package/es5/ui/*",
+            "package/es5/a11y/*",
+            "package/es5/sre/*",
+        ],
+    ),
     # ONNX Runtime Web for the models that run in the reader's browser (chapters 4 and 5), wasm
     # backend only: the ES-module entry point (an ES module, so require.js on widget pages can't
     # capture it as an AMD module), the wasm glue it imports and the 14 MB wasm binary.
-    ("onnxruntime-web", "1.30.0", "d2228df7e4616bc3348bf504ee888f3bec43789a273f0a63f3e68d203ce3bf71",
-     "onnxruntime/", "package/dist/", ["package/dist/ort.wasm.min.mjs", "package/dist/ort-wasm-simd-threaded.mjs",
-                                       "package/dist/ort-wasm-simd-threaded.wasm"]),
+    (
+        "onnxruntime-web",
+        "1.30.0",
+        "d2228df7e4616bc3348bf504ee888f3bec43789a273f0a63f3e68d203ce3bf71",
+        "onnxruntime/",
+        "package/dist/",
+        [
+            "package/dist/ort.wasm.min.mjs",
+            "package/dist/ort-wasm-simd-threaded.mjs",
+            "package/dist/ort-wasm-simd-threaded.wasm",
+        ],
+    ),
 ]
 
 
@@ -68,8 +105,11 @@ def fetch_tarball(package: str, version: str, expected: str) -> Path:
     if target.exists() and sha256(target) == expected:
         return target
     if shutil.which("npm"):
-        subprocess.run(["npm", "pack", "--silent", f"{package}@{version}", "--pack-destination", str(target.parent)],
-                       check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            ["npm", "pack", "--silent", f"{package}@{version}", "--pack-destination", str(target.parent)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
     else:
         bare = package.split("/")[-1]
         url = f"https://registry.npmjs.org/{package}/-/{bare}-{version}.tgz"

@@ -21,8 +21,9 @@ def main(site: str = "_build/html", out: str = "screenshots") -> None:
     site_path, out_path = Path(site), Path(out)
     if not (site_path / "index.html").exists():
         sys.exit(f"no built book in {site_path}: run `make book` first")
-    pages = sorted(path.relative_to(site_path) for folder in ("book", "notebooks")
-                   for path in (site_path / folder).glob("*.html"))
+    pages = sorted(
+        path.relative_to(site_path) for folder in ("book", "notebooks") for path in (site_path / folder).glob("*.html")
+    )
     troubled = 0
     with serve(site_path) as url:
         for page in pages:
@@ -30,8 +31,10 @@ def main(site: str = "_build/html", out: str = "screenshots") -> None:
             report = inspect_page(f"{url}/{page.as_posix()}", screenshot=shot)
             problems = layout_problems(report)
             troubled += bool(problems or report.console_errors)
-            print(f"{shot}: {len(report.plots)} plots, {report.widgets} widgets, "
-                  f"{len(report.console_errors)} console errors, {len(problems)} layout problems")
+            print(
+                f"{shot}: {len(report.plots)} plots, {report.widgets} widgets, "
+                f"{len(report.console_errors)} console errors, {len(problems)} layout problems"
+            )
             for error in report.console_errors:
                 print(f"    {error}")
             for problem in problems:

@@ -24,17 +24,27 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Flags for a root, offline, GPU-less machine (WebGL still works, in software).
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
-                 "--disable-background-networking", "--disable-component-update", "--use-angle=swiftshader",
-                 "--enable-unsafe-swiftshader"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--use-angle=swiftshader",
+    "--enable-unsafe-swiftshader",
+]
 
 
 def chromium_path() -> str:
     """The Chromium executable: ``$CHROMIUM``, else ``chromium`` on the PATH."""
     path = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
     if not path:
-        raise FileNotFoundError("Chromium not found: install Debian's 'chromium' package "
-                                "(scripts/install_chromium.sh) or set CHROMIUM=/path/to/chromium")
+        raise FileNotFoundError(
+            "Chromium not found: install Debian's 'chromium' package "
+            "(scripts/install_chromium.sh) or set CHROMIUM=/path/to/chromium"
+        )
     return path
 
 
@@ -72,14 +82,18 @@ def build_site_with_warnings(executed: dict[str, Path], workdir: Path) -> tuple[
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
     wanted = {f"notebooks/{Path(name).stem}" for name in executed}
     for part in toc["parts"]:
-        part["chapters"] = [chapter for chapter in part["chapters"]
-                            if not chapter["file"].startswith("notebooks/") or chapter["file"] in wanted]
+        part["chapters"] = [
+            chapter
+            for chapter in part["chapters"]
+            if not chapter["file"].startswith("notebooks/") or chapter["file"] in wanted
+        ]
     toc["parts"] = [part for part in toc["parts"] if part["chapters"]]
     (workdir / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False))
 
     jupyter_book = Path(sys.executable).parent / "jupyter-book"
-    result = subprocess.run([str(jupyter_book), "build", str(workdir), "--warningiserror", "--keep-going"],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [str(jupyter_book), "build", str(workdir), "--warningiserror", "--keep-going"], capture_output=True, text=True
+    )
     html = workdir / "_build" / "html"
     warnings = build_warnings(result.stdout + "\n" + result.stderr)
     if (result.returncode != 0 and not warnings) or not (html / "index.html").exists():
@@ -224,16 +238,20 @@ def layout_problems(report: PageReport) -> list[str]:
     problems += [f"unresolved reference: {text!r}" for text in layout["problematic"]]
     for code in layout["wide_code"]:
         where = "code" if code["input"] else "output"
-        problems.append(f"{_cell(code['cell'])}: {where} line of {code['characters']} characters cut at the right edge "
-                        f"({code['scroll_width']} px in a {code['client_width']} px box): {code['line']!r}")
+        problems.append(
+            f"{_cell(code['cell'])}: {where} line of {code['characters']} characters cut at the right edge "
+            f"({code['scroll_width']} px in a {code['client_width']} px box): {code['line']!r}"
+        )
     column, screen = layout["column"], layout["viewport_height"]
     for table in layout["tables"]:
         where = f"{_cell(table['cell'])}, table {table['headers'][:4]}"
         if table["width"] > column + 1:
             problems.append(f"{where}: {table['width']:.0f} px wide, wider than the {column:.0f} px column")
         if table["in_output"] and table["height"] > MAX_TABLE_SCREENS * screen:
-            problems.append(f"{where}: {table['rows']} rows, {table['height'] / screen:.1f} screens long while open "
-                            "(show a summary and collapse the full table)")
+            problems.append(
+                f"{where}: {table['rows']} rows, {table['height'] / screen:.1f} screens long while open "
+                "(show a summary and collapse the full table)"
+            )
         if table["snake_headers"]:
             problems.append(f"{where}: headers in code, not words: {table['snake_headers']}")
         if table["raw_index"]:
@@ -244,8 +262,10 @@ def layout_problems(report: PageReport) -> list[str]:
             problems.append(f"{where}: raw Python lists in cells {table['raw_lists']}")
     for cell, boxes in layout["stream_boxes"]:
         if boxes > MAX_STREAM_BOXES:
-            problems.append(f"{_cell(cell)}: {boxes} boxes of printed output (at most {MAX_STREAM_BOXES}: one compact "
-                            "block per training run)")
+            problems.append(
+                f"{_cell(cell)}: {boxes} boxes of printed output (at most {MAX_STREAM_BOXES}: one compact "
+                "block per training run)"
+            )
     return problems
 
 
@@ -264,18 +284,25 @@ def inspect_page(url: str, screenshot: Path | None = None, wait_ms: int = 3000) 
         page.on("console", lambda message: message.type == "error" and report.console_errors.append(message.text))
         page.on("pageerror", lambda error: report.console_errors.append(f"uncaught: {error}"))
         page.on("requestfailed", lambda request: report.failed_requests.append(request.url))
-        page.on("response", lambda response: response.status >= 400 and report.failed_requests.append(
-            f"{response.status} {response.url}"))
+        page.on(
+            "response",
+            lambda response: (
+                response.status >= 400 and report.failed_requests.append(f"{response.status} {response.url}")
+            ),
+        )
         page.goto(url, wait_until="networkidle")
         # The widget manager renders after load, one view per saved widget-view script.
         page.wait_for_function(
             """() => document.querySelectorAll('.widget-subarea').length >=
                      document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]').length""",
-            timeout=60_000)
+            timeout=60_000,
+        )
         page.wait_for_timeout(wait_ms)  # let plotly and MathJax settle
         report.plots = page.evaluate(_PLOT_PROBE)
-        report.widgets = page.locator(".jupyter-widgets.widget-dropdown, .jupyter-widgets.widget-slider, "
-                                      ".jupyter-widgets.widget-button, button.jupyter-button").count()
+        report.widgets = page.locator(
+            ".jupyter-widgets.widget-dropdown, .jupyter-widgets.widget-slider, "
+            ".jupyter-widgets.widget-button, button.jupyter-button"
+        ).count()
         report.widget_images = page.locator(".jupyter-widgets-output-area img, .widget-output img").count()
         report.layout = page.evaluate(_LAYOUT_PROBE)
         if screenshot is not None:

@@ -28,8 +28,15 @@ def execute_notebook(name: str, output_dir: Path, timeout: int = 1200, **paramet
     import papermill
 
     output = output_dir / name
-    papermill.execute_notebook(str(NOTEBOOKS / name), str(output), parameters=parameters, cwd=str(NOTEBOOKS),
-                               kernel_name="python3", progress_bar=False, execution_timeout=timeout)
+    papermill.execute_notebook(
+        str(NOTEBOOKS / name),
+        str(output),
+        parameters=parameters,
+        cwd=str(NOTEBOOKS),
+        kernel_name="python3",
+        progress_bar=False,
+        execution_timeout=timeout,
+    )
     return nbformat.read(output, as_version=4)
 
 
@@ -55,28 +62,69 @@ def glued(notebook: nbformat.NotebookNode) -> dict[str, object]:
 #: results, fast enough for the whole suite to stay well under 20 minutes on 2 cores.
 SMALL_PARAMETERS: dict[str, dict] = {
     "01_two_plus_two.ipynb": dict(
-        HIDDEN_UNITS=[1, 2, 16], BITS=[4, 8, 16], SEEDS=[0, 1, 2], EPOCHS=400, N_EVAL=2000,
-        LUCKY_PATIENCE=20, LUCK_SEEDS=6, SURFACE_POINTS=24, EXPLORER_EPOCHS=30),
+        HIDDEN_UNITS=[1, 2, 16],
+        BITS=[4, 8, 16],
+        SEEDS=[0, 1, 2],
+        EPOCHS=400,
+        N_EVAL=2000,
+        LUCKY_PATIENCE=20,
+        LUCK_SEEDS=6,
+        SURFACE_POINTS=24,
+        EXPLORER_EPOCHS=30,
+    ),
     # Two seeds whose 2-unit networks add, short training runs.
     "02_inside_the_hidden_layer.ipynb": dict(
-        SEEDS=[0, 4], SURVEY_UNITS=[2, 4], HEATMAP_UNITS=2, BITS=[4, 8, 16], EPOCHS=300, STEP_UNITS=16,
-        STEP_SEEDS=[0], PUSH_WIDTHS=[8, 16], EXTRAPOLATION=[2, 10], READOUT_EPOCHS=6000, N_TRAIN=10_000,
-        N_EVAL=2000),
+        SEEDS=[0, 4],
+        SURVEY_UNITS=[2, 4],
+        HEATMAP_UNITS=2,
+        BITS=[4, 8, 16],
+        EPOCHS=300,
+        STEP_UNITS=16,
+        STEP_SEEDS=[0],
+        PUSH_WIDTHS=[8, 16],
+        EXTRAPOLATION=[2, 10],
+        READOUT_EPOCHS=6000,
+        N_TRAIN=10_000,
+        N_EVAL=2000,
+    ),
     # A 3-digit adder trained for a few epochs, a tiny results table and padded model, and the
     # aligned adder at its full (cheap) settings so that its generalization is checked.
     "03_string_addition.ipynb": {
-        "N_QUESTIONS": 12_000, "EPOCHS": 6, "REVERSE_OFF_EPOCHS": 3,
+        "N_QUESTIONS": 12_000,
+        "EPOCHS": 6,
+        "REVERSE_OFF_EPOCHS": 3,
         "TABLE_RUNS": {2: {"n_questions": 1_000, "epochs": 3}},
-        "LIMIT_DIGITS": 4, "LIMIT_QUESTIONS": 3_000, "LIMIT_EPOCHS": 2, "N_TEST_100": 100, "N_TEST_1000": 20,
+        "LIMIT_DIGITS": 4,
+        "LIMIT_QUESTIONS": 3_000,
+        "LIMIT_EPOCHS": 2,
+        "N_TEST_100": 100,
+        "N_TEST_1000": 20,
     },
     # Gene Lyrica One on 150 songs for 2 epochs, the other networks as short, two n-gram orders.
     "04_gene_lyrica_one.ipynb": dict(
-        GENE_EPOCHS=2, GENE_MAX_SONGS=150, ORIGINAL_EPOCHS=1, BABA_EPOCHS=4, TOD_MAX_SONGS=150, SEQUENCE_EPOCHS=2,
-        NGRAM_ORDERS=[2, 3], TEMPERATURES=[0.0, 1.0], SWEEP_SAMPLES=5, SWEEP_WORDS=20),
+        GENE_EPOCHS=2,
+        GENE_MAX_SONGS=150,
+        ORIGINAL_EPOCHS=1,
+        BABA_EPOCHS=4,
+        TOD_MAX_SONGS=150,
+        SEQUENCE_EPOCHS=2,
+        NGRAM_ORDERS=[2, 3],
+        TEMPERATURES=[0.0, 1.0],
+        SWEEP_SAMPLES=5,
+        SWEEP_WORDS=20,
+    ),
     # Every GAN of chapter 5 for 2 epochs on a few hundred images, small attribute classifiers.
     "05_cartoon_avatars.ipynb": dict(
-        N_ELLIPSES=512, ELLIPSE_EPOCHS=2, N_FACES=512, FACE_EPOCHS=2, CONDITIONAL_EPOCHS=2, N_CLASSIFIER=800,
-        CLASSIFIER_EPOCHS=2, N_SCORE=64, N_AGREEMENT=200),
+        N_ELLIPSES=512,
+        ELLIPSE_EPOCHS=2,
+        N_FACES=512,
+        FACE_EPOCHS=2,
+        CONDITIONAL_EPOCHS=2,
+        N_CLASSIFIER=800,
+        CLASSIFIER_EPOCHS=2,
+        N_SCORE=64,
+        N_AGREEMENT=200,
+    ),
 }
 
 

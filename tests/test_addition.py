@@ -10,8 +10,8 @@ from helpers import addition
 from helpers.addition import build_mlp, evaluate, make_pairs, train_grid
 from helpers.stacked import EarlyStopping
 
-
 # --------------------------------------------------------------------------- data
+
 
 @pytest.mark.parametrize("bits", [1, 4, 8, 16])
 def test_make_pairs_range_shape_and_sums(bits):
@@ -20,7 +20,7 @@ def test_make_pairs_range_shape_and_sums(bits):
     assert x.dtype == np.int64 and y.dtype == np.int64
     assert x.min() >= 0 and x.max() < 2 ** (bits - 1)
     assert np.array_equal(y, x[:, 0] + x[:, 1])
-    assert y.max() < 2 ** bits
+    assert y.max() < 2**bits
     if bits >= 4:  # the whole range is used, not just part of it
         assert x.max() == 2 ** (bits - 1) - 1
 
@@ -30,11 +30,19 @@ def test_make_pairs_is_seeded():
     assert not np.array_equal(make_pairs(100, 8, 1)[0], make_pairs(100, 8, 2)[0])
 
 
-@pytest.mark.parametrize("kwargs, name", [
-    (dict(n=0, bits=4), "n"), (dict(n=-3, bits=4), "n"), (dict(n=2.5, bits=4), "n"),
-    (dict(n=10, bits=0), "bits"), (dict(n=10, bits=25), "bits"), (dict(n=10, bits="4"), "bits"),
-    (dict(n=10, bits=4, seed=-1), "seed"), (dict(n=True, bits=4), "n"),
-])
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [
+        (dict(n=0, bits=4), "n"),
+        (dict(n=-3, bits=4), "n"),
+        (dict(n=2.5, bits=4), "n"),
+        (dict(n=10, bits=0), "bits"),
+        (dict(n=10, bits=25), "bits"),
+        (dict(n=10, bits="4"), "bits"),
+        (dict(n=10, bits=4, seed=-1), "seed"),
+        (dict(n=True, bits=4), "n"),
+    ],
+)
 def test_make_pairs_rejects_bad_arguments(kwargs, name):
     with pytest.raises(ValueError, match=rf"^{name}"):
         make_pairs(**kwargs)
@@ -45,17 +53,25 @@ def test_bits_error_names_the_allowed_range():
         make_pairs(10, 0)
 
 
-@pytest.mark.parametrize("x, message", [
-    ([[1, -2]], "non-negative"), ([[1.5, 2]], "whole numbers"), ([[np.nan, 2]], "whole numbers"),
-    ([[1, 2, 3]], r"shape \(n, 2\)"), ([["a", "b"]], "numbers"), (np.zeros((0, 2)), "n >= 1"),
-    ([[2 ** 24, 1]], "below 2"),
-])
+@pytest.mark.parametrize(
+    "x, message",
+    [
+        ([[1, -2]], "non-negative"),
+        ([[1.5, 2]], "whole numbers"),
+        ([[np.nan, 2]], "whole numbers"),
+        ([[1, 2, 3]], r"shape \(n, 2\)"),
+        ([["a", "b"]], "numbers"),
+        (np.zeros((0, 2)), "n >= 1"),
+        ([[2**24, 1]], "below 2"),
+    ],
+)
 def test_numbers_to_add_are_checked(x, message):
     with pytest.raises(ValueError, match=message):
         addition.predict_sums(addition.trivial_adder(), x)
 
 
 # --------------------------------------------------------------------------- models
+
 
 def test_trivial_adder_adds_exactly():
     model = addition.trivial_adder()
@@ -74,10 +90,15 @@ def test_build_mlp_matches_the_original_shape(hidden_units):
     assert build_mlp(hidden_units, use_bias=True).count_params() == 4 * hidden_units + 1
 
 
-@pytest.mark.parametrize("kwargs, name", [
-    (dict(hidden_units=0), "hidden_units"), (dict(hidden_units=2.0), "hidden_units"),
-    (dict(hidden_units=2, activation="softmax"), "activation"), (dict(hidden_units=2, use_bias="no"), "use_bias"),
-])
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [
+        (dict(hidden_units=0), "hidden_units"),
+        (dict(hidden_units=2.0), "hidden_units"),
+        (dict(hidden_units=2, activation="softmax"), "activation"),
+        (dict(hidden_units=2, use_bias="no"), "use_bias"),
+    ],
+)
 def test_build_mlp_rejects_bad_arguments(kwargs, name):
     with pytest.raises(ValueError, match=rf"^{name}"):
         build_mlp(**kwargs)
@@ -94,7 +115,7 @@ def test_error_surface_covers_the_training_range():
     assert list(a) == list(range(8)) and list(b) == list(range(8))
     assert errors.shape == (8, 8) and np.all(errors == 0)
     a, _, errors = addition.error_surface(build_mlp(2), 16, max_points=50)
-    assert a[0] == 0 and a[-1] == 2 ** 15 - 1 and len(a) == 50 and errors.shape == (50, 50)
+    assert a[0] == 0 and a[-1] == 2**15 - 1 and len(a) == 50 and errors.shape == (50, 50)
 
 
 def test_hidden_outputs_are_the_first_layer():
@@ -106,6 +127,7 @@ def test_hidden_outputs_are_the_first_layer():
 
 
 # --------------------------------------------------------------------------- early stopping
+
 
 @pytest.mark.parametrize("patience", [0, 1, 3, 5])
 def test_early_stopping_matches_keras(patience):
@@ -148,15 +170,15 @@ def test_stacked_equals_keras_on_full_batch_training():
     Same initial weights, same data, same Adam: the trained weights must agree to float32
     round-off, which checks the stacked trainer's gradients, Adam and early stopping.
     """
-    settings = dict(hidden_units=(1, 3), bits=(4,), seeds=(5,), epochs=25, patience=3, n_train=200,
-                    batch_size=160, progress=False)
+    settings = dict(
+        hidden_units=(1, 3), bits=(4,), seeds=(5,), epochs=25, patience=3, n_train=200, batch_size=160, progress=False
+    )
     stacked = train_grid(method="stacked", **settings)
     original = train_grid(method="keras", **settings)
     for key, model in stacked.models.items():
         for ours, theirs in zip(model.get_weights(), original.models[key].get_weights()):
             np.testing.assert_allclose(ours, theirs, rtol=2e-4, atol=2e-5)
-        np.testing.assert_allclose(stacked.histories[key]["val_loss"], original.histories[key]["val_loss"],
-                                   rtol=2e-4)
+        np.testing.assert_allclose(stacked.histories[key]["val_loss"], original.histories[key]["val_loss"], rtol=2e-4)
     assert stacked.table.epochs.tolist() == original.table.epochs.tolist()
 
 
@@ -170,7 +192,8 @@ def test_train_grid_returns_the_documented_result():
         row = result.table[(result.table.hidden_units == h) & (result.table.bits == b) & (result.table.seed == s)]
         assert row.epochs.item() == len(result.histories[(h, b, s)]["val_loss"]) <= 3
         assert evaluate(model, b, n=500, seed=addition.EVAL_SEED + s) == pytest.approx(
-            {"accuracy": row.accuracy.item(), "mse": row.mse.item()})
+            {"accuracy": row.accuracy.item(), "mse": row.mse.item()}
+        )
     summary = result.summary()
     assert len(summary) == 4 and (summary.seeds == 2).all()
 
@@ -180,8 +203,9 @@ def test_train_grid_is_deterministic_and_independent_of_its_neighbours():
     together = train_grid((1, 2, 8), (4, 8), (0, 1), epochs=5, progress=False, **SMALL)
     again = train_grid((1, 2, 8), (4, 8), (0, 1), epochs=5, progress=False, **SMALL)
     assert together.table.equals(again.table)
-    np.testing.assert_allclose(alone.histories[(2, 4, 0)]["val_loss"], together.histories[(2, 4, 0)]["val_loss"],
-                               rtol=1e-5)
+    np.testing.assert_allclose(
+        alone.histories[(2, 4, 0)]["val_loss"], together.histories[(2, 4, 0)]["val_loss"], rtol=1e-5
+    )
 
 
 def test_two_hidden_units_learn_to_add_small_numbers():
@@ -190,13 +214,22 @@ def test_two_hidden_units_learn_to_add_small_numbers():
     assert result.table.accuracy.item() >= 0.99
 
 
-@pytest.mark.parametrize("kwargs, name", [
-    (dict(hidden_units=()), "hidden_units"), (dict(hidden_units=(0, 2)), "hidden_units"),
-    (dict(bits=(4, 4)), "bits"), (dict(seeds=(-1,)), "seeds"), (dict(method="fast"), "method"),
-    (dict(epochs=0), "epochs"), (dict(batch_size=0), "batch_size"), (dict(learning_rate=0), "learning_rate"),
-    (dict(validation_split=1.0), "validation_split"), (dict(patience=-1), "patience"),
-    (dict(optimizer="sgd"), "unknown setting"),
-])
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [
+        (dict(hidden_units=()), "hidden_units"),
+        (dict(hidden_units=(0, 2)), "hidden_units"),
+        (dict(bits=(4, 4)), "bits"),
+        (dict(seeds=(-1,)), "seeds"),
+        (dict(method="fast"), "method"),
+        (dict(epochs=0), "epochs"),
+        (dict(batch_size=0), "batch_size"),
+        (dict(learning_rate=0), "learning_rate"),
+        (dict(validation_split=1.0), "validation_split"),
+        (dict(patience=-1), "patience"),
+        (dict(optimizer="sgd"), "unknown setting"),
+    ],
+)
 def test_train_grid_rejects_bad_arguments(kwargs, name):
     with pytest.raises(ValueError, match=name):
         train_grid(progress=False, **kwargs)

@@ -17,8 +17,13 @@ def test_steps_change_one_thing_at_a_time():
     recipes = steps(16)
     assert [r.name for r in recipes] == list(fixes.STEP_NAMES)
     original, scaled, biased, scheduled, relu, relu_on, linear = recipes
-    assert (original.activation, original.use_bias, original.scale, original.schedule) == ("sigmoid", False, False, False)
-    assert original.learning_rate == 1e-3          # Adam's default, as in the original
+    assert (original.activation, original.use_bias, original.scale, original.schedule) == (
+        "sigmoid",
+        False,
+        False,
+        False,
+    )
+    assert original.learning_rate == 1e-3  # Adam's default, as in the original
     assert replace(scaled, name="x", scale=False) == replace(original, name="x")
     assert replace(biased, name="x", use_bias=False) == replace(scaled, name="x")
     assert scheduled.schedule and scheduled.use_bias and scheduled.scale
@@ -35,8 +40,14 @@ def test_scaled_model_takes_and_returns_raw_integers(bits):
     assert [layer.name for layer in model.layers] == ["scale_in", "hidden", "sum", "scale_out"]
     # Weights that compute relu(a/half + b/half) * half / (2 * half) * 2**bits = a + b exactly.
     half = 2 ** (bits - 1)
-    model.set_weights([np.array([[1, 0, 0], [1, 0, 0]], np.float32), np.zeros(3, np.float32),
-                       np.array([[0.5], [0], [0]], np.float32), np.zeros(1, np.float32)])
+    model.set_weights(
+        [
+            np.array([[1, 0, 0], [1, 0, 0]], np.float32),
+            np.zeros(3, np.float32),
+            np.array([[0.5], [0], [0]], np.float32),
+            np.zeros(1, np.float32),
+        ]
+    )
     pairs = np.array([[0, 0], [half - 1, half - 1], [3, 1]])
     assert np.allclose(addition.predict_sums(model, pairs), pairs.sum(axis=1), atol=1e-3)
     assert model.output_shape == (None, 1)
@@ -48,11 +59,18 @@ def test_direct_model_is_one_linear_unit():
     assert model.count_params() == 3
 
 
-@pytest.mark.parametrize("kwargs, name", [
-    (dict(hidden_units=0), "hidden_units"), (dict(activation="softmax"), "activation"),
-    (dict(learning_rate=0.0), "learning_rate"), (dict(lr_factor=1.5), "lr_factor"),
-    (dict(lr_patience=-1), "lr_patience"), (dict(min_lr=-1e-3), "min_lr"), (dict(bias_init=np.nan), "bias_init"),
-])
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [
+        (dict(hidden_units=0), "hidden_units"),
+        (dict(activation="softmax"), "activation"),
+        (dict(learning_rate=0.0), "learning_rate"),
+        (dict(lr_factor=1.5), "lr_factor"),
+        (dict(lr_patience=-1), "lr_patience"),
+        (dict(min_lr=-1e-3), "min_lr"),
+        (dict(bias_init=np.nan), "bias_init"),
+    ],
+)
 def test_recipe_rejects_bad_values(kwargs, name):
     with pytest.raises(ValueError, match=rf"^{name}"):
         Recipe("bad", **{"hidden_units": 2, **kwargs}).checked()
@@ -147,7 +165,7 @@ def test_single_unit_precision_trade_off():
     # The bend grows with the weight; float32 rounding hurts small weights most.
     assert unit.bend.is_monotonic_increasing
     assert unit.float32_total.iloc[0] > unit.float32_total.iloc[1] < unit.float32_total.iloc[2]
-    assert unit.float32_total.min() > 0.5   # no single unit gets within 0.5 at 65536 in float32
+    assert unit.float32_total.min() > 0.5  # no single unit gets within 0.5 at 65536 in float32
 
 
 def test_train_best_returns_a_raw_integer_model_that_saves(tmp_path):

@@ -24,6 +24,7 @@ def hand_made_adder() -> object:
 
 # --------------------------------------------------------------------------- 1. binary hypothesis
 
+
 def test_binary_targets():
     table = inspection.binary_targets(4)
     assert table["bit1"].tolist() == [0, 0, 1, 1] and table["bit0"].tolist() == [0, 1, 0, 1]
@@ -59,6 +60,7 @@ def test_sigmoid_is_stable():
 
 # --------------------------------------------------------------------------- 2-4. forward pass, survey, derivation
 
+
 def test_forward_steps_add_up_to_the_prediction():
     model = hand_made_adder()
     steps = inspection.forward_steps(model, 2, 2)
@@ -78,7 +80,7 @@ def test_forward_steps_add_up_to_the_prediction():
 def test_output_weight_survey_finds_the_pattern():
     positive_only = addition.build_mlp(2)
     positive_only.set_weights([np.full((2, 2), 0.1, np.float32), np.array([[3.0], [4.0]], np.float32)])
-    blog_like = hand_made_adder()   # the blog's shape: the negative weight a little larger
+    blog_like = hand_made_adder()  # the blog's shape: the negative weight a little larger
     blog_like.set_weights([blog_like.get_weights()[0], np.array([[39.0], [-40.0]], np.float32)])
     models = {(2, 4, 0): blog_like, (2, 4, 1): positive_only, (4, 4, 0): addition.build_mlp(4)}
     survey = inspection.output_weight_survey(models, (2,), bits=4).set_index("seed")
@@ -97,8 +99,8 @@ def test_derivation_on_a_hand_made_adder():
     assert checks["zero_plus_zero"] == pytest.approx(0.0) and checks["intercept"] == pytest.approx(0.0)
     # Slopes: sum v w / 4 = (40 * 0.05 + (-40) * (-0.05)) / 4 = 1.
     assert checks["slope_a"] == pytest.approx(1.0) and checks["slope_b"] == pytest.approx(1.0)
-    assert checks["same_sum_spread"] < 1e-4          # symmetric weights: only a + b matters
-    assert checks["rewrite_error"] < 1e-4            # the flip rewrite is exact
+    assert checks["same_sum_spread"] < 1e-4  # symmetric weights: only a + b matters
+    assert checks["rewrite_error"] < 1e-4  # the flip rewrite is exact
     assert checks["cubic_error"] < checks["linear_error"]
     assert len(checks["sums"]) == len(checks["actual"]) == 15
     fig = inspection.derivation_figure(checks, "test")
@@ -119,6 +121,7 @@ def test_derivation_explains_a_trained_adder():
 
 # --------------------------------------------------------------------------- 6. saturation
 
+
 def test_saturation_and_heatmaps():
     model = addition.build_mlp(3)
     model.set_weights([np.array([[1.0, -1.0, 1e-6], [1.0, -1.0, 1e-6]], np.float32), np.ones((3, 1), np.float32)])
@@ -136,6 +139,7 @@ def test_saturation_and_heatmaps():
 
 # --------------------------------------------------------------------------- 8. extrapolation
 
+
 def test_beyond_pairs_are_beyond():
     x, y = inspection.beyond_pairs(8, 2, n=1000, seed=1)
     assert x.shape == (1000, 2) and (y >= 256).all() and (x < 256).all()
@@ -148,14 +152,16 @@ def test_beyond_pairs_are_beyond():
 
 
 def test_extrapolation_separates_straight_from_bent():
-    table = inspection.extrapolation({("exact", 8): addition.trivial_adder(), ("bent", 4): hand_made_adder()},
-                                     factors=(2, 10), n=500)
+    table = inspection.extrapolation(
+        {("exact", 8): addition.trivial_adder(), ("bent", 4): hand_made_adder()}, factors=(2, 10), n=500
+    )
     table = table.set_index("network")
     assert table.loc["exact", "within"] == 1.0 and table.loc["exact", "up to 10x"] == 1.0
     assert table.loc["bent", "up to 10x"] < 0.5
 
 
 # --------------------------------------------------------------------------- 5. explorer
+
 
 def test_activation_explorer_figure_has_one_step_per_pair():
     model = hand_made_adder()
@@ -193,6 +199,7 @@ def test_activation_explorer_widget_redraws():
 
 # --------------------------------------------------------------------------- 9. binary readout
 
+
 def test_digits_and_pairs():
     assert binary_readout.digits([5, 2], 3).tolist() == [[1, 0, 1], [0, 1, 0]]
     x, sums = binary_readout.all_pairs(3)
@@ -217,8 +224,9 @@ def test_relu_switches_counts_kinks():
     model = build_model(Recipe("r", 4, activation="relu", use_bias=True, scale=True), 8)
     # Scaled inputs a', b' in [0, 1): unit 1 always on, unit 2 switches inside (a' - b'),
     # unit 3 is on inside but switches off beyond (1 - 0.6 a'), unit 4 always off.
-    model.get_layer("hidden").set_weights([np.array([[1, 1, -0.6, -1], [1, -1, 0, -1]], np.float32),
-                                           np.array([0.1, 0, 1, -0.1], np.float32)])
+    model.get_layer("hidden").set_weights(
+        [np.array([[1, 1, -0.6, -1], [1, -1, 0, -1]], np.float32), np.array([0.1, 0, 1, -0.1], np.float32)]
+    )
     counts = inspection.relu_switches(model, 8, factor=2)
     assert counts == {"units": 4, "on_everywhere": 2, "switch_inside": 1, "switch_beyond": 1, "off_everywhere": 1}
 

@@ -1,4 +1,4 @@
-"""Unit tests for ``helpers.long_addition``, ``helpers.string_addition.carry`` and ``helpers.string_addition.side_by_side`` (chapter 3)."""
+"""Unit tests for chapter 3's long adder, the carry and the side-by-side comparison."""
 
 from __future__ import annotations
 
@@ -6,12 +6,22 @@ import numpy as np
 import pytest
 
 from helpers import long_addition
+from helpers.long_addition import (
+    add,
+    add_many,
+    build_model,
+    check_number,
+    digits_lsb_first,
+    encode,
+    generalization_pairs,
+    random_digits,
+    sum_digits,
+    to_strings,
+)
 from helpers.string_addition import carry, side_by_side
-from helpers.long_addition import (add, add_many, build_model, check_number, digits_lsb_first, encode,
-                                   generalization_pairs, random_digits, sum_digits, to_strings)
-
 
 # --------------------------------------------------------------------------- data
+
 
 def test_digits_are_least_significant_first_and_round_trip():
     digits = digits_lsb_first(["1203", "7"], 6)
@@ -27,8 +37,8 @@ def test_schoolbook_sum_digits_match_python_integers():
     a, b = random_digits(rng, 500, 12, carry_heavy=0.5)
     total, carries = sum_digits(a, b)
     for row in range(500):
-        left, right = to_strings(a[row:row + 1])[0], to_strings(b[row:row + 1])[0]
-        assert to_strings(total[row:row + 1])[0] == str(int(left) + int(right))
+        left, right = to_strings(a[row : row + 1])[0], to_strings(b[row : row + 1])[0]
+        assert to_strings(total[row : row + 1])[0] == str(int(left) + int(right))
     # The carry out of a step is 1 exactly when that step's column overflows.
     shifted = np.concatenate([np.zeros((500, 1), np.int64), carries[:, :-1]], axis=1)
     assert np.array_equal(carries, (a + b + shifted) // 10)
@@ -62,12 +72,15 @@ def test_generalization_pairs_have_the_asked_length_and_the_hard_cases():
     assert generalization_pairs(50, 100, seed=0) == (a, b)
 
 
-@pytest.mark.parametrize("value, message", [
-    ("", "must not be empty"),
-    ("12a", "only the digits 0-9"),
-    ("-5", "negative numbers are not supported"),
-    (12, "must be a string"),
-])
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("", "must not be empty"),
+        ("12a", "only the digits 0-9"),
+        ("-5", "negative numbers are not supported"),
+        (12, "must be a string"),
+    ],
+)
 def test_bad_numbers_raise(value, message):
     with pytest.raises(ValueError, match=message):
         check_number("a", value)
@@ -90,6 +103,7 @@ def test_bad_training_arguments_raise():
 
 
 # --------------------------------------------------------------------------- trained model
+
 
 @pytest.fixture(scope="module")
 def trained():

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import nbformat
 import pytest
-
 from conftest import NOTEBOOKS, SMALL_PARAMETERS, glued
 
 NAME = "02_inside_the_hidden_layer.ipynb"
@@ -20,8 +19,13 @@ def test_committed_notebook_has_no_outputs_and_one_parameters_cell():
     assert len(tagged) == 1
     for name in SMALL:
         assert f"{name} = " in tagged[0].source, f"parameter {name} missing from the parameters cell"
-    titles = [line for cell in notebook.cells if cell.cell_type == "markdown"
-              for line in cell.source.splitlines() if line.startswith("# ")]
+    titles = [
+        line
+        for cell in notebook.cells
+        if cell.cell_type == "markdown"
+        for line in cell.source.splitlines()
+        if line.startswith("# ")
+    ]
     assert len(titles) == 1
 
 
@@ -42,9 +46,9 @@ def test_binary_hypothesis(chapter):
 @pytest.mark.notebook
 def test_two_unit_network_and_derivation(chapter):
     _, values = chapter
-    assert values["two_accuracy"] >= 0.95            # seeds 0 and 4 both find an adder
+    assert values["two_accuracy"] >= 0.95  # seeds 0 and 4 both find an adder
     assert values["two_22"] == pytest.approx(4, abs=0.5)
-    assert values["two_v_pos"] > 5 and values["two_v_neg"] < -5   # one big positive, one big negative
+    assert values["two_v_pos"] > 5 and values["two_v_neg"] < -5  # one big positive, one big negative
     assert values["two_h_pos"] > 0.5 > values["two_h_neg"]
     assert values["der_rewrite_error"] < 1e-3
     assert abs(values["der_intercept"]) < 1
@@ -85,11 +89,19 @@ def test_extrapolation_and_binary_readout(chapter):
 @pytest.mark.notebook
 def test_interactive_figures_are_embedded(chapter):
     notebook, _ = chapter
-    html = [output["data"]["text/html"] for cell in notebook.cells for output in cell.get("outputs", [])
-            if "text/html" in output.get("data", {})]
+    html = [
+        output["data"]["text/html"]
+        for cell in notebook.cells
+        for output in cell.get("outputs", [])
+        if "text/html" in output.get("data", {})
+    ]
     assert sum("Plotly.newPlot" in text and '"sliders"' in text for text in html) >= 2
-    widgets = [output for cell in notebook.cells for output in cell.get("outputs", [])
-               if "application/vnd.jupyter.widget-view+json" in output.get("data", {})]
+    widgets = [
+        output
+        for cell in notebook.cells
+        for output in cell.get("outputs", [])
+        if "application/vnd.jupyter.widget-view+json" in output.get("data", {})
+    ]
     assert widgets, "the activation explorer widget is missing"
 
 
@@ -98,8 +110,12 @@ def test_every_inline_value_in_the_prose_was_glued(chapter):
     import re
 
     notebook, values = chapter
-    referenced = {match for cell in notebook.cells if cell.cell_type == "markdown"
-                  for match in re.findall(r"\{glue:text\}`([A-Za-z0-9_]+)", cell.source)}
+    referenced = {
+        match
+        for cell in notebook.cells
+        if cell.cell_type == "markdown"
+        for match in re.findall(r"\{glue:text\}`([A-Za-z0-9_]+)", cell.source)
+    }
     assert referenced, "the prose shows no computed values"
     missing = referenced - set(values)
     assert not missing, f"prose refers to values the chapter never glued: {sorted(missing)}"

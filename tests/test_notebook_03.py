@@ -36,9 +36,20 @@ def test_committed_without_outputs_and_with_one_parameters_cell():
 def test_chapter_3_executes_and_its_results_hold(executed):
     notebook = executed(NAME)
     values = glued(notebook)
-    for name in ("s2s_exact", "s2s_char", "reverse_on_exact", "reverse_off_exact", "limit_seen", "limit_unseen",
-                 "long_exact_100", "long_exact_1000", "carry_unit_accuracy", "probe_accuracy",
-                 "ablate_no_carry", "ablate_with_carry"):
+    for name in (
+        "s2s_exact",
+        "s2s_char",
+        "reverse_on_exact",
+        "reverse_off_exact",
+        "limit_seen",
+        "limit_unseen",
+        "long_exact_100",
+        "long_exact_1000",
+        "carry_unit_accuracy",
+        "probe_accuracy",
+        "ablate_no_carry",
+        "ablate_with_carry",
+    ):
         assert 0.0 <= values[name] <= 1.0, name
     # Exact match can never exceed per-character accuracy on the same questions.
     assert values["s2s_exact"] <= values["s2s_char"]
@@ -60,8 +71,14 @@ def test_chapter_3_executes_and_its_results_hold(executed):
     # Training progress is one block (one output updated in place), not one box per line;
     # only the imports cell (tagged remove-stderr) writes to stderr.
     outputs = [(c, o) for c in notebook.cells for o in c.get("outputs", [])]
-    progress = [o["data"]["text/plain"] for _, o in outputs
-                if o.get("output_type") == "display_data" and o["data"].get("text/plain", "").startswith("epoch ")]
+    progress = [
+        o["data"]["text/plain"]
+        for _, o in outputs
+        if o.get("output_type") == "display_data" and o["data"].get("text/plain", "").startswith("epoch ")
+    ]
     assert len(progress) == 1 and progress[0].count("\nepoch ") == math.ceil(values["s2s_epochs"]) - 1
-    assert not [c.source[:40] for c, o in outputs
-                if o.get("name") == "stderr" and "remove-stderr" not in c.metadata.get("tags", [])]
+    assert not [
+        c.source[:40]
+        for c, o in outputs
+        if o.get("name") == "stderr" and "remove-stderr" not in c.metadata.get("tags", [])
+    ]

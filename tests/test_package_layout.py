@@ -44,7 +44,7 @@ def test_no_import_circles():
         state[module] = "open"
         for target in sorted(graph.get(module, ())):
             if state.get(target) == "open":
-                cycle = trail[trail.index(target):] + [target] if target in trail else [module, target]
+                cycle = trail[trail.index(target) :] + [target] if target in trail else [module, target]
                 pytest.fail("import circle: " + " -> ".join(cycle))
             if target not in state:
                 visit(target, trail + [target])
@@ -61,8 +61,18 @@ def test_graph_sees_lazy_imports():
     assert "helpers.addition.fixes" in graph["helpers.addition.inspection"]  # a lazy import there
 
 
-@pytest.mark.parametrize("name", ["helpers.addition", "helpers.seq2seq", "helpers.long_addition",
-                                  "helpers.string_addition", "helpers.checks", "helpers.display", "helpers.data"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "helpers.addition",
+        "helpers.seq2seq",
+        "helpers.long_addition",
+        "helpers.string_addition",
+        "helpers.checks",
+        "helpers.display",
+        "helpers.data",
+    ],
+)
 def test_entry_points_import(name):
     importlib.import_module(name)
 

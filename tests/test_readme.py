@@ -30,10 +30,15 @@ pytestmark = pytest.mark.notebook
 
 def readme_papermill_commands() -> list[str]:
     """Every papermill command in the README's fenced code blocks, as written."""
-    blocks = re.findall(r"^\s*```(?:bash|sh|console)?\n(.*?)^\s*```", (ROOT / "README.md").read_text(),
-                        flags=re.MULTILINE | re.DOTALL)
-    return [line.strip() for block in blocks for line in block.splitlines()
-            if line.strip().startswith(".venv/bin/papermill ")]
+    blocks = re.findall(
+        r"^\s*```(?:bash|sh|console)?\n(.*?)^\s*```", (ROOT / "README.md").read_text(), flags=re.MULTILINE | re.DOTALL
+    )
+    return [
+        line.strip()
+        for block in blocks
+        for line in block.splitlines()
+        if line.strip().startswith(".venv/bin/papermill ")
+    ]
 
 
 def command_parameters(command: str) -> tuple[str, str, dict[str, object]]:
@@ -97,6 +102,9 @@ def test_a_list_passed_as_text_stops_at_the_parameter_check(name, tmp_path):
     assert "ValueError" in message and "parameter SEEDS must be a list of integers" in message
     assert '-y "SEEDS: [0, 1]"' in message
     notebook = nbformat.read(tmp_path / name, as_version=4)
-    failed = [cell for cell in notebook.cells if any(output.get("output_type") == "error"
-                                                     for output in cell.get("outputs", []))]
+    failed = [
+        cell
+        for cell in notebook.cells
+        if any(output.get("output_type") == "error" for output in cell.get("outputs", []))
+    ]
     assert len(failed) == 1 and "check_parameters" in failed[0].source

@@ -1,4 +1,4 @@
-"""Unit tests for helpers.addition.observations, helpers.addition.figures, helpers.display and helpers.addition.explorer."""
+"""Unit tests for chapter 1's observations, figures and explorer, and helpers.display."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ def fake_table(accuracy: dict[tuple[int, int], list[float]], mse: dict[tuple[int
     for (h, b), values in accuracy.items():
         for seed, value in enumerate(values):
             error = (mse or {}).get((h, b), [1.0 / h] * len(values))[seed]
-            rows.append(dict(hidden_units=h, bits=b, max_sum=2 ** b, seed=seed, accuracy=value, mse=error, epochs=10))
+            rows.append(dict(hidden_units=h, bits=b, max_sum=2**b, seed=seed, accuracy=value, mse=error, epochs=10))
     return pd.DataFrame(rows)
 
 
@@ -43,10 +43,10 @@ def test_observations_on_a_blog_like_table():
 
 def test_observations_can_disagree():
     table = blog_like_table()
-    table.loc[(table.hidden_units == 1) & (table.bits == 4), "accuracy"] = 0.9   # the 1-unit net adds
+    table.loc[(table.hidden_units == 1) & (table.bits == 4), "accuracy"] = 0.9  # the 1-unit net adds
     table.loc[(table.hidden_units == 16) & (table.bits == 8), "accuracy"] = 0.8  # and 256 is easy
-    table.loc[table.bits == 16, "accuracy"] = 0.5                                 # and so is 65536
-    table["mse"] = table.hidden_units.astype(float)                               # wider is worse
+    table.loc[table.bits == 16, "accuracy"] = 0.5  # and so is 65536
+    table["mse"] = table.hidden_units.astype(float)  # wider is worse
     verdicts = observations.check_observations(table).verdict.to_dict()
     assert verdicts == {"a": "disagree", "b": "partly", "c": "disagree", "d": "disagree", "e": "disagree"}
 
@@ -128,11 +128,13 @@ def test_sentences_follow_the_numbers():
 
 
 def test_sign_story_and_luck_by_start():
-    signs = pd.DataFrame({
-        "start: sum of output weights": [-1.0, -0.5, 0.7, 0.2],
-        "final: a negative output weight": [True, True, False, False],
-        "accuracy": [1.0, 0.99, 0.15, 0.16],
-    })
+    signs = pd.DataFrame(
+        {
+            "start: sum of output weights": [-1.0, -0.5, 0.7, 0.2],
+            "final: a negative output weight": [True, True, False, False],
+            "accuracy": [1.0, 0.99, 0.15, 0.16],
+        }
+    )
     assert observations.sign_story(signs).startswith("Every run that learned to add")
     counts, negative, positive = observations.luck_by_start(signs)
     assert (negative, positive) == (1.0, 0.0) and counts.loc["All", "All"] == 4
@@ -145,8 +147,9 @@ def test_output_weight_signs_and_saturation_tables():
     signs = observations.output_weight_signs(grid.models, grid.table, 4, 16)
     assert signs.loc[0, "epochs"] == grid.table.epochs.iloc[1]
     pairs, sums = addition.make_pairs(200, 16, 9)
-    table = observations.saturation_table(grid.models, grid.table, 16, 0, pairs, sums, steps_per_epoch=8,
-                                    learning_rate=0.001)
+    table = observations.saturation_table(
+        grid.models, grid.table, 16, 0, pairs, sums, steps_per_epoch=8, learning_rate=0.001
+    )
     assert list(table.index) == [1, 4]
     assert (table["units always on"] + table["units always off"] <= table.index).all()
     assert (table["Adam's reach"] == table.epochs * 8 * 0.001).all()

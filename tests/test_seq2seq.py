@@ -20,6 +20,7 @@ from helpers.seq2seq import (
 
 # --------------------------------------------------------------------------- data
 
+
 def test_questions_are_padded_reversed_and_answered_correctly():
     data = make_questions(300, 3, reverse=True, seed=1)
     assert data.x.shape == (300, 7, len(CHARS)) and data.y.shape == (300, 4, len(CHARS))
@@ -29,14 +30,14 @@ def test_questions_are_padded_reversed_and_answered_correctly():
         assert 0 <= a < 1000 and 0 <= b < 1000
         assert answer == str(a + b)
         text = "".join(CHARS[i] for i in x.argmax(axis=-1))
-        assert text == question.ljust(7)[::-1]          # space padded to 7, then reversed
+        assert text == question.ljust(7)[::-1]  # space padded to 7, then reversed
         assert "".join(CHARS[i] for i in y.argmax(axis=-1)) == answer.ljust(4)
     assert decode(data.y) == data.answers
 
 
 def test_questions_not_reversed_when_asked():
     data = make_questions(20, 2, reverse=False, seed=0)
-    assert decode(data.x) == [q for q in data.questions]   # decode strips the right padding
+    assert decode(data.x) == [q for q in data.questions]  # decode strips the right padding
 
 
 def test_a_plus_b_and_b_plus_a_count_once_and_seed_fixes_everything():
@@ -61,25 +62,31 @@ def test_operand_digits_limits_the_numbers_not_the_padding():
     assert max(max(map(int, q.split("+"))) for q in data.questions) < 100
 
 
-@pytest.mark.parametrize("question, message", [
-    ("12a+3", "contains 'a'"),
-    ("", "it is empty"),
-    ("1+2+3", "2 '\\+' signs"),
-    ("-5+3", "negative"),
-    ("1234+1", "first operand has 4 digits; this model supports at most 3"),
-    ("1+", "operand is missing"),
-])
+@pytest.mark.parametrize(
+    "question, message",
+    [
+        ("12a+3", "contains 'a'"),
+        ("", "it is empty"),
+        ("1+2+3", "2 '\\+' signs"),
+        ("-5+3", "negative"),
+        ("1234+1", "first operand has 4 digits; this model supports at most 3"),
+        ("1+", "operand is missing"),
+    ],
+)
 def test_bad_questions_raise_clear_errors(question, message):
     with pytest.raises(ValueError, match=message):
         encode_questions([question], 3)
 
 
-@pytest.mark.parametrize("kwargs, name", [
-    ({"n": 0, "digits": 3}, "n must be at least 1"),
-    ({"n": 10, "digits": 0}, "digits must be at least 1"),
-    ({"n": 10, "digits": 3, "reverse": "yes"}, "reverse must be True or False"),
-    ({"n": 10, "digits": 3, "seed": -1}, "seed must be at least 0"),
-])
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [
+        ({"n": 0, "digits": 3}, "n must be at least 1"),
+        ({"n": 10, "digits": 0}, "digits must be at least 1"),
+        ({"n": 10, "digits": 3, "reverse": "yes"}, "reverse must be True or False"),
+        ({"n": 10, "digits": 3, "seed": -1}, "seed must be at least 0"),
+    ],
+)
 def test_bad_arguments_raise(kwargs, name):
     with pytest.raises(ValueError, match=name):
         make_questions(**kwargs)
@@ -91,6 +98,7 @@ def test_questions_must_be_a_list():
 
 
 # --------------------------------------------------------------------------- model
+
 
 def test_adder_has_the_examples_architecture():
     model = build_adder(3)
@@ -163,20 +171,22 @@ def test_held_out_loss_is_keras_loss(small_run):
 
 
 def test_stop_epoch_stops_early_but_keeps_the_schedule():
-    _, history = seq2seq.train_adder(1, n_questions=55, epochs=5, stop_epoch=2, verbose=0, target_exact=None,
-                                     jit_compile=False, batch_size=16)
+    _, history = seq2seq.train_adder(
+        1, n_questions=55, epochs=5, stop_epoch=2, verbose=0, target_exact=None, jit_compile=False, batch_size=16
+    )
     assert len(history.history["val_exact"]) == 2
     assert history.history["learning_rate"][-1] > 0
 
 
 # --------------------------------------------------------------------------- schedule and checks
 
+
 def test_trapezoid_warms_up_holds_then_decays_to_zero():
     rate = [seq2seq.learning_rate_at(step, 100, 10, 0.02, "trapezoid", 0.4) for step in range(100)]
     assert rate[0] == pytest.approx(0.002) and rate[9] == pytest.approx(0.02)
-    assert all(r == pytest.approx(0.02) for r in rate[10:61])       # held until 40% of the steps remain
-    assert all(a > b for a, b in zip(rate[60:], rate[61:], strict=False))          # then straight down ...
-    assert rate[99] == pytest.approx(0.02 / 40)                      # ... to zero at step 100
+    assert all(r == pytest.approx(0.02) for r in rate[10:61])  # held until 40% of the steps remain
+    assert all(a > b for a, b in zip(rate[60:], rate[61:], strict=False))  # then straight down ...
+    assert rate[99] == pytest.approx(0.02 / 40)  # ... to zero at step 100
     assert seq2seq.learning_rate_at(100, 100, 10, 0.02) == 0.0
 
 
@@ -187,11 +197,14 @@ def test_cosine_and_constant_schedules():
     assert seq2seq.learning_rate_at(0, 110, 10, 0.001, "constant") == 0.001
 
 
-@pytest.mark.parametrize("setting, message", [
-    ({"beta_2": 1.0}, "beta_2 must be at most"),
-    ({"decay_fraction": 0.0}, "decay_fraction must be"),
-    ({"checks_per_epoch": 0}, "checks_per_epoch must be at least 1"),
-])
+@pytest.mark.parametrize(
+    "setting, message",
+    [
+        ({"beta_2": 1.0}, "beta_2 must be at most"),
+        ({"decay_fraction": 0.0}, "decay_fraction must be"),
+        ({"checks_per_epoch": 0}, "checks_per_epoch must be at least 1"),
+    ],
+)
 def test_bad_settings_raise(setting, message):
     with pytest.raises(ValueError, match=message):
         Seq2SeqSettings(**setting).checked(3)
@@ -200,8 +213,9 @@ def test_bad_settings_raise(setting, message):
 def test_checks_inside_an_epoch_can_stop_it_early():
     # 1,800 training questions in batches of 60: 30 steps per epoch, checked every 10 steps;
     # a budget of 1e-9 s stops training at the first check, a third of the way through epoch 1.
-    _, history = seq2seq.train_adder(2, n_questions=2000, batch_size=60, steps_per_execution=5,
-                                     checks_per_epoch=3, max_seconds=1e-9, verbose=0)
+    _, history = seq2seq.train_adder(
+        2, n_questions=2000, batch_size=60, steps_per_execution=5, checks_per_epoch=3, max_seconds=1e-9, verbose=0
+    )
     values = history.history
     assert values["epoch"] == [pytest.approx(1 / 3)] and len(values["val_exact"]) == 1
     assert values["checks"][0][0] == pytest.approx(1 / 3, abs=1e-4)

@@ -56,16 +56,20 @@ def site(built):
 @pytest.fixture(scope="module")
 def chapter_one(site, tmp_path_factory):
     with serve(site) as url:
-        return inspect_page(f"{url}/notebooks/01_two_plus_two.html",
-                            screenshot=tmp_path_factory.mktemp("shots") / "01.png")
+        return inspect_page(
+            f"{url}/notebooks/01_two_plus_two.html", screenshot=tmp_path_factory.mktemp("shots") / "01.png"
+        )
 
 
 @pytest.fixture(scope="module")
 def reports(site):
     """Every page built opened once: ``{page: PageReport}``."""
     with serve(site) as url:
-        return {page: inspect_page(f"{url}/{page}", wait_ms=500)
-                for page in ["index.html", *PROSE_PAGES, *CHAPTER_PAGES] if (site / page).exists()}
+        return {
+            page: inspect_page(f"{url}/{page}", wait_ms=500)
+            for page in ["index.html", *PROSE_PAGES, *CHAPTER_PAGES]
+            if (site / page).exists()
+        }
 
 
 def report_for(reports, execution_failures, page):
@@ -99,8 +103,8 @@ def test_error_surfaces_render(chapter_one):
 
 
 def test_widgets_render_without_a_kernel(chapter_one):
-    assert chapter_one.widgets >= 3          # dropdowns, sliders, the Train button
-    assert chapter_one.widget_images >= 1    # the explorer's figure, from the saved widget state
+    assert chapter_one.widgets >= 3  # dropdowns, sliders, the Train button
+    assert chapter_one.widget_images >= 1  # the explorer's figure, from the saved widget state
 
 
 def test_no_javascript_errors_and_nothing_missing(chapter_one):
@@ -130,17 +134,41 @@ def test_the_layout_checks_catch_what_they_should(chapter_one):
     assert len(layout["tables"]) >= 5
     assert any(boxes >= 1 for _, boxes in layout["stream_boxes"])
     # A fabricated report with one of each defect is caught on every count.
-    broken = replace(chapter_one, layout={
-        **layout,
-        "unresolved": ["{glue:text}`example`"],
-        "wide_code": [{"cell": 2, "input": True, "scroll_width": 900, "client_width": 680, "characters": 110,
-                       "line": "x = 1"}],
-        "tables": [{"cell": 3, "width": layout["column"] + 50, "height": 3 * layout["viewport_height"], "rows": 40,
-                    "in_output": True, "headers": ["", "hidden_units"], "snake_headers": ["hidden_units"],
-                    "raw_index": True, "unformatted": ["0.123456"], "raw_lists": ["[1, 2]"]}],
-        "stream_boxes": [[4, 20]],
-    })
+    broken = replace(
+        chapter_one,
+        layout={
+            **layout,
+            "unresolved": ["{glue:text}`example`"],
+            "wide_code": [
+                {"cell": 2, "input": True, "scroll_width": 900, "client_width": 680, "characters": 110, "line": "x = 1"}
+            ],
+            "tables": [
+                {
+                    "cell": 3,
+                    "width": layout["column"] + 50,
+                    "height": 3 * layout["viewport_height"],
+                    "rows": 40,
+                    "in_output": True,
+                    "headers": ["", "hidden_units"],
+                    "snake_headers": ["hidden_units"],
+                    "raw_index": True,
+                    "unformatted": ["0.123456"],
+                    "raw_lists": ["[1, 2]"],
+                }
+            ],
+            "stream_boxes": [[4, 20]],
+        },
+    )
     problems = layout_problems(broken)
-    for expected in ("raw markup", "cut at the right edge", "wider than", "screens long", "headers in code",
-                     "raw DataFrame index", "unformatted", "raw Python lists", "boxes of printed output"):
+    for expected in (
+        "raw markup",
+        "cut at the right edge",
+        "wider than",
+        "screens long",
+        "headers in code",
+        "raw DataFrame index",
+        "unformatted",
+        "raw Python lists",
+        "boxes of printed output",
+    ):
         assert any(expected in problem for problem in problems), expected

@@ -17,8 +17,9 @@ def _check_assets(app: Sphinx) -> None:
     needed = ("plotly.min.js", "require.js", "embed-amd.js", "mathjax/tex-mml-chtml.js")
     missing = [name for name in needed if not (vendor / name).exists()]
     if missing:
-        raise ConfigError(f"missing {', '.join(missing)} in {vendor}: run `make assets` "
-                          "(python scripts/fetch_web_assets.py) first")
+        raise ConfigError(
+            f"missing {', '.join(missing)} in {vendor}: run `make assets` (python scripts/fetch_web_assets.py) first"
+        )
 
 
 def _drop_duplicate_scripts(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
@@ -33,8 +34,11 @@ def _drop_duplicate_scripts(app: Sphinx, pagename: str, templatename: str, conte
     seen, unique = set(), []
     for script in scripts:
         # The two copies differ only in filename None versus "": both mean "inline".
-        key = (getattr(script, "filename", script) or "", getattr(script, "priority", 0),
-               tuple(sorted(getattr(script, "attributes", {}).items())))
+        key = (
+            getattr(script, "filename", script) or "",
+            getattr(script, "priority", 0),
+            tuple(sorted(getattr(script, "attributes", {}).items())),
+        )
         if key not in seen:
             seen.add(key)
             unique.append(script)

@@ -22,12 +22,49 @@ Modules, one per concern:
 """
 
 from helpers.addition.fixes import train_best
-from helpers.addition.networks import (EVAL_SEED, MAX_BITS, GridResult, RunSettings, TrainSettings, build_mlp,
-                                       check_pairs, error_surface, evaluate, glorot_limit, grid_pairs,
-                                       hidden_outputs, initial_weights, make_pairs, max_sum, network_seed,
-                                       predict_sums, score, train_grid, trivial_adder)
+from helpers.addition.networks import (
+    EVAL_SEED,
+    MAX_BITS,
+    GridResult,
+    RunSettings,
+    TrainSettings,
+    build_mlp,
+    check_pairs,
+    error_surface,
+    evaluate,
+    glorot_limit,
+    grid_pairs,
+    hidden_outputs,
+    initial_weights,
+    make_pairs,
+    max_sum,
+    network_seed,
+    predict_sums,
+    score,
+    train_grid,
+    trivial_adder,
+)
 
-__all__ = ["EVAL_SEED", "MAX_BITS", "GridResult", "RunSettings", "TrainSettings", "build_mlp", "check_pairs",
-           "error_surface", "evaluate", "glorot_limit", "grid_pairs", "hidden_outputs", "initial_weights",
-           "make_pairs", "max_sum", "network_seed", "predict_sums", "score", "train_best", "train_grid",
-           "trivial_adder"]
+__all__ = [
+    "EVAL_SEED",
+    "MAX_BITS",
+    "GridResult",
+    "RunSettings",
+    "TrainSettings",
+    "build_mlp",
+    "check_pairs",
+    "error_surface",
+    "evaluate",
+    "glorot_limit",
+    "grid_pairs",
+    "hidden_outputs",
+    "initial_weights",
+    "make_pairs",
+    "max_sum",
+    "network_seed",
+    "predict_sums",
+    "score",
+    "train_best",
+    "train_grid",
+    "trivial_adder",
+]

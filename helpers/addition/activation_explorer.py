@@ -16,8 +16,8 @@ from typing import Any
 import matplotlib.pyplot as plt
 import numpy as np
 
-from helpers.checks import check_int
 from helpers.addition.inspection import diagram_values, forward_steps
+from helpers.checks import check_int
 
 INPUT_COLOUR, POSITIVE, NEGATIVE = "#1f4e79", "#c44e52", "#4c72b0"
 
@@ -29,8 +29,9 @@ def _layout(units: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return inputs, hidden, output
 
 
-def activation_explorer_figure(model: Any, bits: int = 4, pairs: Any = None, start: tuple[int, int] = (2, 2),
-                               title: str = "") -> Any:
+def activation_explorer_figure(
+    model: Any, bits: int = 4, pairs: Any = None, start: tuple[int, int] = (2, 2), title: str = ""
+) -> Any:
     """A network diagram whose node values follow a slider over ``(a, b)`` pairs.
 
     Args:
@@ -60,16 +61,32 @@ def activation_explorer_figure(model: Any, bits: int = 4, pairs: Any = None, sta
         for i, p in enumerate(start_nodes):
             for j, q in enumerate(end_nodes):
                 w = float(matrix[i, j])
-                fig.add_trace(go.Scatter(x=[p[0], q[0]], y=[p[1], q[1]], mode="lines", hoverinfo="skip",
-                                         line=dict(color=POSITIVE if w >= 0 else NEGATIVE,
-                                                   width=1 + 4 * min(abs(w) / (np.abs(matrix).max() + 1e-12), 1)),
-                                         showlegend=False))
+                fig.add_trace(
+                    go.Scatter(
+                        x=[p[0], q[0]],
+                        y=[p[1], q[1]],
+                        mode="lines",
+                        hoverinfo="skip",
+                        line=dict(
+                            color=POSITIVE if w >= 0 else NEGATIVE,
+                            width=1 + 4 * min(abs(w) / (np.abs(matrix).max() + 1e-12), 1),
+                        ),
+                        showlegend=False,
+                    )
+                )
     mids_in = [((p + q) / 2, float(kernel[i, j])) for i, p in enumerate(inputs) for j, q in enumerate(hidden)]
     mids_out = [((p + output[0]) / 2, float(v[j])) for j, p in enumerate(hidden)]
-    fig.add_trace(go.Scatter(x=[m[0][0] for m in mids_in + mids_out], y=[m[0][1] for m in mids_in + mids_out],
-                             mode="markers", marker=dict(size=6, color="rgba(0,0,0,0.15)"),
-                             hovertext=[f"weight {w:.3f}" for _, w in mids_in + mids_out], hoverinfo="text",
-                             showlegend=False))
+    fig.add_trace(
+        go.Scatter(
+            x=[m[0][0] for m in mids_in + mids_out],
+            y=[m[0][1] for m in mids_in + mids_out],
+            mode="markers",
+            marker=dict(size=6, color="rgba(0,0,0,0.15)"),
+            hovertext=[f"weight {w:.3f}" for _, w in mids_in + mids_out],
+            hoverinfo="text",
+            showlegend=False,
+        )
+    )
 
     def state(a: int, b: int) -> tuple[list[str], list[float], list[str], str]:
         steps = forward_steps(model, a, b)
@@ -83,31 +100,67 @@ def activation_explorer_figure(model: Any, bits: int = 4, pairs: Any = None, sta
     node_trace, label_trace = len(fig.data), len(fig.data) + 1
     first = pairs.index(tuple(start)) if tuple(start) in pairs else 0
     texts, colours, contributions, heading = state(*pairs[first])
-    fig.add_trace(go.Scatter(x=nodes[:, 0], y=nodes[:, 1], mode="markers+text", text=texts,
-                             textposition="middle center", textfont=dict(size=12, color="black"),
-                             marker=dict(size=44, color=colours, cmin=0, cmax=1, colorscale="RdBu_r",
-                                         line=dict(color="#333333", width=1.5),
-                                         colorbar=dict(title="h", len=0.6)),
-                             hoverinfo="skip", showlegend=False))
+    fig.add_trace(
+        go.Scatter(
+            x=nodes[:, 0],
+            y=nodes[:, 1],
+            mode="markers+text",
+            text=texts,
+            textposition="middle center",
+            textfont=dict(size=12, color="black"),
+            marker=dict(
+                size=44,
+                color=colours,
+                cmin=0,
+                cmax=1,
+                colorscale="RdBu_r",
+                line=dict(color="#333333", width=1.5),
+                colorbar=dict(title="h", len=0.6),
+            ),
+            hoverinfo="skip",
+            showlegend=False,
+        )
+    )
     label_x = hidden[:, 0] + 0.55
     label_y = hidden[:, 1] * 0.45 + 0.12
-    fig.add_trace(go.Scatter(x=label_x, y=label_y, mode="text", text=contributions, hoverinfo="skip",
-                             textfont=dict(size=11, color="#555555"), showlegend=False))
+    fig.add_trace(
+        go.Scatter(
+            x=label_x,
+            y=label_y,
+            mode="text",
+            text=contributions,
+            hoverinfo="skip",
+            textfont=dict(size=11, color="#555555"),
+            showlegend=False,
+        )
+    )
 
     steps = []
     for a, b in pairs:
         texts, colours, contributions, heading = state(a, b)
-        steps.append(dict(method="update", label=f"{a}+{b}",
-                          args=[{"text": [texts, contributions], "marker.color": [colours, colours]},
-                                {"title.text": f"{title}{heading}"}, [node_trace, label_trace]]))
+        steps.append(
+            dict(
+                method="update",
+                label=f"{a}+{b}",
+                args=[
+                    {"text": [texts, contributions], "marker.color": [colours, colours]},
+                    {"title.text": f"{title}{heading}"},
+                    [node_trace, label_trace],
+                ],
+            )
+        )
     texts, colours, contributions, heading = state(*pairs[first])
     height = 320 + 60 * units
-    fig.update_layout(title=f"{title}{heading}", height=height, width=760, plot_bgcolor="white",
-                      xaxis=dict(visible=False, range=[-0.4, 2.4]),
-                      yaxis=dict(visible=False, range=[-(units + 1) * 0.45, (units + 1) * 0.45]),
-                      margin=dict(l=20, r=20, t=60, b=20),
-                      sliders=[dict(active=first, steps=steps, currentvalue=dict(prefix="a + b: "),
-                                    pad=dict(t=10))])
+    fig.update_layout(
+        title=f"{title}{heading}",
+        height=height,
+        width=760,
+        plot_bgcolor="white",
+        xaxis=dict(visible=False, range=[-0.4, 2.4]),
+        yaxis=dict(visible=False, range=[-(units + 1) * 0.45, (units + 1) * 0.45]),
+        margin=dict(l=20, r=20, t=60, b=20),
+        sliders=[dict(active=first, steps=steps, currentvalue=dict(prefix="a + b: "), pad=dict(t=10))],
+    )
     for x, label in ((0, "inputs a, b"), (1, "hidden h = S(w·(a, b))"), (2, "output Σ v·h")):
         fig.add_annotation(x=x, y=(units + 1) * 0.42, text=f"<b>{label}</b>", showarrow=False)
     return fig

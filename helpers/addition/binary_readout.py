@@ -32,8 +32,15 @@ def digits(sums: object, bits: int) -> np.ndarray:
     return ((sums[:, None] >> np.arange(bits)[None, :]) & 1).astype(np.float32)
 
 
-def train_binary_readout(bits: int = 4, depth: int = 1, code_weight: float = 1.0, hidden_units: int = 16,
-                         epochs: int = 6000, learning_rate: float = 0.03, seed: int = 0) -> dict[str, Any]:
+def train_binary_readout(
+    bits: int = 4,
+    depth: int = 1,
+    code_weight: float = 1.0,
+    hidden_units: int = 16,
+    epochs: int = 6000,
+    learning_rate: float = 0.03,
+    seed: int = 0,
+) -> dict[str, Any]:
     """Train a sum network whose last hidden layer is a ``bits``-unit sigmoid "code".
 
     Args:
@@ -70,12 +77,12 @@ def train_binary_readout(bits: int = 4, depth: int = 1, code_weight: float = 1.0
         h = keras.layers.Dense(hidden_units, activation="sigmoid", name="features")(h)
     code = keras.layers.Dense(bits, activation="sigmoid", name="code")(h)
     total = keras.layers.Dense(1, name="sum")(code)
-    total = keras.layers.Rescaling(float(2 ** bits), name="scale_out")(total)
+    total = keras.layers.Rescaling(float(2**bits), name="scale_out")(total)
     model = keras.Model(inputs, [total, code], name=f"binary_readout_depth{depth}")
     optimizer = keras.optimizers.Adam(learning_rate)
 
     x_t = tf.constant(x, tf.float32)
-    y_t = tf.constant(sums[:, None] / 2 ** bits, tf.float32)
+    y_t = tf.constant(sums[:, None] / 2**bits, tf.float32)
     c_t = tf.constant(code_target)
     weight = tf.constant(code_weight, tf.float32)
 
@@ -83,7 +90,7 @@ def train_binary_readout(bits: int = 4, depth: int = 1, code_weight: float = 1.0
     def step() -> tf.Tensor:
         with tf.GradientTape() as tape:
             out, code_out = model(x_t, training=True)
-            sum_loss = tf.reduce_mean(tf.square(out / 2 ** bits - y_t))
+            sum_loss = tf.reduce_mean(tf.square(out / 2**bits - y_t))
             code_loss = tf.reduce_mean(keras.losses.binary_crossentropy(c_t, code_out))
             loss = sum_loss + weight * code_loss
         grads = tape.gradient(loss, model.trainable_variables)
@@ -96,13 +103,19 @@ def train_binary_readout(bits: int = 4, depth: int = 1, code_weight: float = 1.0
     out, code_out = (np.asarray(t) for t in model(x_t, training=False))
     rounded = np.rint(code_out)
     bit_accuracy = (rounded == code_target).mean(axis=0)
-    match = (rounded[:, :, None] == code_target[:, None, :]).mean(axis=0)   # unit x digit
+    match = (rounded[:, :, None] == code_target[:, None, :]).mean(axis=0)  # unit x digit
     best_match = np.maximum(match, 1 - match).max(axis=0)
     decoded = rounded @ (2.0 ** np.arange(bits))
-    return {"model": model, "bits": bits, "depth": depth, "code_weight": code_weight,
-            "bit_accuracy": bit_accuracy.tolist(), "best_match": best_match.tolist(),
-            "decoded_accuracy": float(np.mean(decoded == sums)),
-            "sum_accuracy": float(np.mean(np.rint(out[:, 0]) == sums))}
+    return {
+        "model": model,
+        "bits": bits,
+        "depth": depth,
+        "code_weight": code_weight,
+        "bit_accuracy": bit_accuracy.tolist(),
+        "best_match": best_match.tolist(),
+        "decoded_accuracy": float(np.mean(decoded == sums)),
+        "sum_accuracy": float(np.mean(np.rint(out[:, 0]) == sums)),
+    }
 
 
 def binary_readout_table(bits: int = 4, epochs: int = 6000, seed: int = 0, hidden_units: int = 16) -> pd.DataFrame:
@@ -110,8 +123,7 @@ def binary_readout_table(bits: int = 4, epochs: int = 6000, seed: int = 0, hidde
     rows = []
     for depth in (1, 2):
         for code_weight in (0.0, 1.0):
-            result = train_binary_readout(bits, depth, code_weight, hidden_units=hidden_units, epochs=epochs,
-                                          seed=seed)
+            result = train_binary_readout(bits, depth, code_weight, hidden_units=hidden_units, epochs=epochs, seed=seed)
             label = "code is the hidden layer" if depth == 1 else f"{hidden_units} sigmoids, then the code"
             row = {"network": label, "asked for digits": bool(code_weight)}
             per_digit = result["bit_accuracy"] if code_weight else result["best_match"]

@@ -30,13 +30,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from helpers.addition.networks import EVAL_SEED, MAX_BITS, RunSettings, glorot_limit, evaluate, make_pairs
+from helpers.addition.networks import EVAL_SEED, MAX_BITS, RunSettings, evaluate, glorot_limit, make_pairs
 from helpers.checks import check_choice, check_float, check_int, check_int_tuple
 from helpers.stacked import ACTIVATIONS
 
-
-
 # --------------------------------------------------------------------------- recipes
+
 
 @dataclass(frozen=True)
 class Recipe:
@@ -74,7 +73,7 @@ class Recipe:
     readout: bool = False
     bias_init: float = 0.0
 
-    def checked(self) -> "Recipe":
+    def checked(self) -> Recipe:
         check_int("hidden_units", self.hidden_units, 1)
         check_choice("activation", self.activation, ACTIVATIONS)
         check_float("learning_rate", self.learning_rate, 0.0, inclusive_minimum=False)
@@ -101,8 +100,9 @@ def steps(hidden_units: int = 16) -> list[Recipe]:
     # Biases start at 1 so that every ReLU unit starts switched on over the whole (scaled)
     # input range: a straight line to begin with, and no kink near (0, 0) to fight.
     relu_on = replace(relu, name="relu, biases from 1", bias_init=1.0)
-    linear = Recipe("linear unit", 1, activation="linear", use_bias=True, scale=True, schedule=True, direct=True,
-                    **SCHEDULE)
+    linear = Recipe(
+        "linear unit", 1, activation="linear", use_bias=True, scale=True, schedule=True, direct=True, **SCHEDULE
+    )
     return [original, scaled, biased, scheduled, relu, relu_on, linear]
 
 
@@ -119,12 +119,21 @@ def best_recipe(activation: str = "relu", hidden_units: int | None = None) -> Re
     check_choice("activation", activation, ("relu", "sigmoid", "tanh"))
     if hidden_units is None:
         hidden_units = 16 if activation == "relu" else 64
-    return Recipe(f"best {activation}", hidden_units, activation=activation, use_bias=True, scale=True,
-                  schedule=True, readout=activation != "relu", bias_init=1.0 if activation == "relu" else 0.0,
-                  **SCHEDULE)
+    return Recipe(
+        f"best {activation}",
+        hidden_units,
+        activation=activation,
+        use_bias=True,
+        scale=True,
+        schedule=True,
+        readout=activation != "relu",
+        bias_init=1.0 if activation == "relu" else 0.0,
+        **SCHEDULE,
+    )
 
 
 # --------------------------------------------------------------------------- models
+
 
 def build_model(recipe: Recipe, bits: int, name: str | None = None) -> Any:
     """A Keras model for ``recipe`` that takes raw integer pairs and returns raw sums.
@@ -140,17 +149,20 @@ def build_model(recipe: Recipe, bits: int, name: str | None = None) -> Any:
     if recipe.scale:
         layers.append(keras.layers.Rescaling(1.0 / 2 ** (bits - 1), name="scale_in"))
     if not recipe.direct:
-        layers.append(keras.layers.Dense(recipe.hidden_units, activation=recipe.activation,
-                                         use_bias=recipe.use_bias, name="hidden"))
+        layers.append(
+            keras.layers.Dense(
+                recipe.hidden_units, activation=recipe.activation, use_bias=recipe.use_bias, name="hidden"
+            )
+        )
     layers.append(keras.layers.Dense(1, activation="linear", use_bias=recipe.use_bias, name="sum"))
     if recipe.scale:
-        layers.append(keras.layers.Rescaling(float(2 ** bits), name="scale_out"))
+        layers.append(keras.layers.Rescaling(float(2**bits), name="scale_out"))
     label = name or f"{recipe.name.replace(' + ', '_').replace(' ', '_')}_bits{bits}"
     return keras.Sequential(layers, name=label)
 
 
 def _scales(recipe: Recipe, bits: int) -> tuple[float, float]:
-    return (float(2 ** (bits - 1)), float(2 ** bits)) if recipe.scale else (1.0, 1.0)
+    return (float(2 ** (bits - 1)), float(2**bits)) if recipe.scale else (1.0, 1.0)
 
 
 # --------------------------------------------------------------------------- training
@@ -197,8 +209,9 @@ def _seed_material(recipe: Recipe, bits: int, seed: int) -> list[int]:
     return [seed, bits, recipe.hidden_units, design]
 
 
-def train_recipes(recipes: list[Recipe], bits: object = (4, 8, 16), seeds: object = (0,),
-                  progress: bool = False, **settings: Any) -> StackResult:
+def train_recipes(
+    recipes: list[Recipe], bits: object = (4, 8, 16), seeds: object = (0,), progress: bool = False, **settings: Any
+) -> StackResult:
     """Train one network per ``(recipe, bits, seed)``, all at once, and score each.
 
     Each network trains on ``helpers.addition.make_pairs(n_train, bits, seed)`` (the same
@@ -232,13 +245,23 @@ def train_recipes(recipes: list[Recipe], bits: object = (4, 8, 16), seeds: objec
         model.set_weights(w)
         if recipe.readout:
             x, y = make_pairs(config.n_train, b, s)
-            exact_readout(model, x[:config.n_fit], y[:config.n_fit])
+            exact_readout(model, x[: config.n_fit], y[: config.n_fit])
         key = (recipe.name, b, s)
         models[key], hist[key] = model, h
         metrics = evaluate(model, b, n=config.n_eval, seed=EVAL_SEED + s)
-        rows.append({"step": recipe.name, "hidden_units": 0 if recipe.direct else recipe.hidden_units,
-                     "activation": recipe.activation, "bits": b, "max_sum": 2 ** b, "seed": s, **metrics,
-                     "epochs": len(h["loss"]), "final_lr": h["lr"][-1]})
+        rows.append(
+            {
+                "step": recipe.name,
+                "hidden_units": 0 if recipe.direct else recipe.hidden_units,
+                "activation": recipe.activation,
+                "bits": b,
+                "max_sum": 2**b,
+                "seed": s,
+                **metrics,
+                "epochs": len(h["loss"]),
+                "final_lr": h["lr"][-1],
+            }
+        )
     table = pd.DataFrame(rows)
     return StackResult(table, models, hist, seconds, config)
 
@@ -261,13 +284,25 @@ def _train_stack(specs, config: StackSettings, progress: bool):
         output = np.ones(1) if recipe.direct else rng.uniform(-1, 1, units) * glorot_limit(units, 1)
         x, y = make_pairs(config.n_train, b, s)
         x_scale, y_scale = _scales(recipe, b)
-        networks.append(StackedNetwork(
-            kernel=kernel, hidden_bias=np.full(units, recipe.bias_init if recipe.use_bias else 0.0), output=output,
-            output_bias=0.0, x=x / x_scale, y=y / y_scale, rng=rng,
-            activation="linear" if recipe.direct else recipe.activation, train_biases=recipe.use_bias,
-            direct=recipe.direct, learning_rate=recipe.learning_rate,
-            patience=recipe.lr_patience if recipe.schedule else config.patience, schedule=recipe.schedule,
-            lr_factor=recipe.lr_factor, min_lr=recipe.min_lr))
+        networks.append(
+            StackedNetwork(
+                kernel=kernel,
+                hidden_bias=np.full(units, recipe.bias_init if recipe.use_bias else 0.0),
+                output=output,
+                output_bias=0.0,
+                x=x / x_scale,
+                y=y / y_scale,
+                rng=rng,
+                activation="linear" if recipe.direct else recipe.activation,
+                train_biases=recipe.use_bias,
+                direct=recipe.direct,
+                learning_rate=recipe.learning_rate,
+                patience=recipe.lr_patience if recipe.schedule else config.patience,
+                schedule=recipe.schedule,
+                lr_factor=recipe.lr_factor,
+                min_lr=recipe.min_lr,
+            )
+        )
     result = train_stacked(networks, config.n_fit, config.batch_size, config.epochs, progress)
 
     weights = []
@@ -282,6 +317,7 @@ def _train_stack(specs, config: StackSettings, progress: bool):
 
 
 # --------------------------------------------------------------------------- float64 view
+
 
 def _layers(model: Any) -> dict[str, Any]:
     return {layer.name: layer for layer in model.layers}
@@ -302,8 +338,12 @@ def hidden_outputs64(model: Any, x: object) -> np.ndarray:
     weights = [np.asarray(w, np.float64) for w in hidden.get_weights()]
     z = x @ weights[0] + (weights[1] if len(weights) > 1 else 0.0)
     name = hidden.get_config()["activation"]
-    functions = {"sigmoid": lambda t: 0.5 * (1.0 + np.tanh(0.5 * t)), "relu": lambda t: np.maximum(t, 0.0),
-                 "tanh": np.tanh, "linear": lambda t: t}
+    functions = {
+        "sigmoid": lambda t: 0.5 * (1.0 + np.tanh(0.5 * t)),
+        "relu": lambda t: np.maximum(t, 0.0),
+        "tanh": np.tanh,
+        "linear": lambda t: t,
+    }
     return functions[name](z)
 
 
@@ -343,7 +383,7 @@ def exact_readout(model: Any, x: object, y: object) -> dict[str, float]:
     use_bias = len(layers["sum"].get_weights()) > 1
     design = np.hstack([features, np.ones((len(features), 1))]) if use_bias else features
     solution, *_ = np.linalg.lstsq(design, target, rcond=None)
-    new = [solution[:features.shape[1], None].astype(np.float32)]
+    new = [solution[: features.shape[1], None].astype(np.float32)]
     if use_bias:
         new.append(solution[-1:].astype(np.float32))
     layers["sum"].set_weights(new)
@@ -351,6 +391,7 @@ def exact_readout(model: Any, x: object, y: object) -> dict[str, float]:
 
 
 # --------------------------------------------------------------------------- public entry
+
 
 def train_best(bits: int, seed: int = 0, activation: str = "relu", **settings: Any) -> Any:
     """Train the chapter's best network with a hidden layer of ``activation`` units.
@@ -366,6 +407,7 @@ def train_best(bits: int, seed: int = 0, activation: str = "relu", **settings: A
 
 
 # --------------------------------------------------------------------------- pushing sigmoid
+
 
 def sigmoid_push(bits: int = 16, seeds: object = (0,), widths: object = (16, 64), **settings: Any) -> dict[str, Any]:
     """How far sigmoid hidden units go at ``2**bits``, and what stops them.
@@ -393,23 +435,40 @@ def sigmoid_push(bits: int = 16, seeds: object = (0,), widths: object = (16, 64)
             model = result.models[(recipe.name, bits, seed)]
             x_eval, y_eval = make_pairs(result.settings.n_eval, bits, EVAL_SEED + seed)
 
-            def row(stage: str, predictions: np.ndarray) -> dict[str, Any]:
-                error = np.abs(predictions - y_eval)
-                return {"hidden_units": recipe.hidden_units, "seed": seed, "stage": stage,
-                        "accuracy": float(np.mean(np.rint(predictions) == y_eval)),
-                        "mse": float(np.mean(error ** 2)), "worst_error": float(error.max())}
-
-            rows.append(row("Adam", predict_sums(model, x_eval)))
+            rows.append(_push_row(recipe, seed, "Adam", predict_sums(model, x_eval), y_eval))
             x_fit, y_fit = make_pairs(result.settings.n_train, bits, seed)
-            info = exact_readout(model, x_fit[:result.settings.n_fit], y_fit[:result.settings.n_fit])
+            info = exact_readout(model, x_fit[: result.settings.n_fit], y_fit[: result.settings.n_fit])
             in32, in64 = predict_sums(model, x_eval), predict64(model, x_eval)
-            rows.append(row("exact readout, float32", in32))
-            rows.append(row("exact readout, float64 arithmetic", in64))
-            diagnostics.append({"hidden_units": recipe.hidden_units, "seed": seed, **info,
-                                "float32_noise": float(np.std(in32 - in64)),
-                                "float32_worst": float(np.max(np.abs(in32 - in64)))})
-    return {"table": pd.DataFrame(rows), "diagnostics": pd.DataFrame(diagnostics), "models": result.models,
-            "seconds": result.seconds}
+            rows.append(_push_row(recipe, seed, "exact readout, float32", in32, y_eval))
+            rows.append(_push_row(recipe, seed, "exact readout, float64 arithmetic", in64, y_eval))
+            diagnostics.append(
+                {
+                    "hidden_units": recipe.hidden_units,
+                    "seed": seed,
+                    **info,
+                    "float32_noise": float(np.std(in32 - in64)),
+                    "float32_worst": float(np.max(np.abs(in32 - in64))),
+                }
+            )
+    return {
+        "table": pd.DataFrame(rows),
+        "diagnostics": pd.DataFrame(diagnostics),
+        "models": result.models,
+        "seconds": result.seconds,
+    }
+
+
+def _push_row(recipe: Recipe, seed: int, stage: str, predictions: np.ndarray, sums: np.ndarray) -> dict[str, Any]:
+    """One row of ``sigmoid_push``'s table: how well one stage of one network adds."""
+    error = np.abs(predictions - sums)
+    return {
+        "hidden_units": recipe.hidden_units,
+        "seed": seed,
+        "stage": stage,
+        "accuracy": float(np.mean(np.rint(predictions) == sums)),
+        "mse": float(np.mean(error**2)),
+        "worst_error": float(error.max()),
+    }
 
 
 def single_unit_precision(bits: int = 16, weights: object = None, points: int = 4097) -> pd.DataFrame:
@@ -432,7 +491,7 @@ def single_unit_precision(bits: int = 16, weights: object = None, points: int = 
     points = check_int("points", points, 3)
     w = np.logspace(-4, 1, 51) if weights is None else np.asarray(weights, np.float64).reshape(-1)
     t = np.linspace(0.0, 1.0, points)
-    scale = 2.0 ** bits
+    scale = 2.0**bits
     rows = []
     for wk in w:
         z = wk * (t - 0.5)

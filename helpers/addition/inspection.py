@@ -30,6 +30,7 @@ def sigmoid(z: object) -> np.ndarray:
 
 # --------------------------------------------------------------------------- 1. binary hypothesis
 
+
 def binary_targets(numbers: int = 4) -> pd.DataFrame:
     """The bits of ``x = 0 .. numbers-1``: one column per bit, most significant first."""
     numbers = check_int("numbers", numbers, 2, 256)
@@ -41,8 +42,9 @@ def binary_targets(numbers: int = 4) -> pd.DataFrame:
     return table
 
 
-def best_sigmoid_fit(x: object, target: object, use_bias: bool, w_range: float = 30.0,
-                     b_range: float = 60.0, points: int = 1201) -> dict[str, float]:
+def best_sigmoid_fit(
+    x: object, target: object, use_bias: bool, w_range: float = 30.0, b_range: float = 60.0, points: int = 1201
+) -> dict[str, float]:
     """The best single sigmoid unit ``S(w x + b)`` for ``target`` over a fine grid of weights.
 
     Searches ``w`` on ``[-w_range, w_range]`` (and ``b`` on ``[-b_range, b_range]`` when
@@ -64,10 +66,9 @@ def best_sigmoid_fit(x: object, target: object, use_bias: bool, w_range: float =
     for xi, ti in zip(x, target):
         diff = np.abs(sigmoid(w[:, None] * xi + b[None, :]) - ti)
         errors = np.maximum(errors, diff)
-        squares += diff ** 2
+        squares += diff**2
     i, j = np.unravel_index(np.argmin(errors), errors.shape)
-    return {"w": float(w[i]), "b": float(b[j]), "max_error": float(errors[i, j]),
-            "mse": float(squares[i, j] / len(x))}
+    return {"w": float(w[i]), "b": float(b[j]), "max_error": float(errors[i, j]), "mse": float(squares[i, j] / len(x))}
 
 
 def binary_hypothesis(numbers: int = 4, points: int = 1201, reachable: float = 0.05) -> pd.DataFrame:
@@ -82,19 +83,30 @@ def binary_hypothesis(numbers: int = 4, points: int = 1201, reachable: float = 0
         for use_bias in (False, True):
             fit = best_sigmoid_fit(targets["x"], targets[column], use_bias, points=points)
             monotone = bool(np.all(np.diff(targets[column]) >= 0) or np.all(np.diff(targets[column]) <= 0))
-            rows.append({"bit": column, "bias": use_bias, "target": targets[column].tolist(),
-                         "monotone": monotone, **fit, "reachable": fit["max_error"] < reachable})
+            rows.append(
+                {
+                    "bit": column,
+                    "bias": use_bias,
+                    "target": targets[column].tolist(),
+                    "monotone": monotone,
+                    **fit,
+                    "reachable": fit["max_error"] < reachable,
+                }
+            )
     return pd.DataFrame(rows)
 
 
 # --------------------------------------------------------------------------- 2. one forward pass
 
+
 def _original_weights(model: Any) -> tuple[np.ndarray, np.ndarray]:
     """``(W, v)``: the hidden kernel ``(2, h)`` and output weights ``(h,)`` of a bias-free MLP."""
     weights = model.get_weights()
     if len(weights) != 2:
-        raise ValueError("model must be an original bias-free network (helpers.addition.build_mlp, "
-                         f"use_bias=False); it has {len(weights)} weight arrays")
+        raise ValueError(
+            "model must be an original bias-free network (helpers.addition.build_mlp, "
+            f"use_bias=False); it has {len(weights)} weight arrays"
+        )
     return np.asarray(weights[0], np.float64), np.asarray(weights[1], np.float64).reshape(-1)
 
 
@@ -108,8 +120,9 @@ def forward_steps(model: Any, a: int, b: int) -> pd.DataFrame:
     kernel, v = _original_weights(model)
     z = pair @ kernel
     h = sigmoid(z)
-    table = pd.DataFrame({"unit": np.arange(1, len(v) + 1), "w_a": kernel[0], "w_b": kernel[1], "z": z,
-                          "h": h, "v": v, "v_h": v * h})
+    table = pd.DataFrame(
+        {"unit": np.arange(1, len(v) + 1), "w_a": kernel[0], "w_b": kernel[1], "z": z, "h": h, "v": v, "v_h": v * h}
+    )
     return table.set_index("unit")
 
 
@@ -120,8 +133,9 @@ def diagram_values(model: Any, a: int, b: int) -> tuple[list[np.ndarray], list[n
     return [kernel, v[:, None]], [np.array([a, b], float), steps["h"].to_numpy(), np.array([steps["v_h"].sum()])]
 
 
-def network_diagram(model: Any, a: int, b: int, ax: Any = None, title: str | None = None,
-                    input_labels: bool | None = None) -> Any:
+def network_diagram(
+    model: Any, a: int, b: int, ax: Any = None, title: str | None = None, input_labels: bool | None = None
+) -> Any:
     """The original network computing ``a + b``: every weight on its edge, every value in its node.
 
     Node colours show the hidden outputs on the sigmoid's 0..1 scale. ``input_labels``
@@ -133,7 +147,7 @@ def network_diagram(model: Any, a: int, b: int, ax: Any = None, title: str | Non
     units = kernel.shape[1]
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 0.75 * max(units, 2) + 1.6))
-    spread = max(0.5, units / 6)           # inputs further apart when many edges fan out
+    spread = max(0.5, units / 6)  # inputs further apart when many edges fan out
     inputs = [(0.0, spread), (0.0, -spread)]
     hidden = [(2.4, (units - 1) / 2 - j) for j in range(units)]
     output = (4.2, 0.0)
@@ -148,12 +162,28 @@ def network_diagram(model: Any, a: int, b: int, ax: Any = None, title: str | Non
             ax.plot([p[0], q[0]], [p[1], q[1]], color="#999999", lw=1, zorder=1)
             x, y = p[0] + t * (q[0] - p[0]), p[1] + t * (q[1] - p[1])
             if input_labels:
-                ax.text(x, y, f"{kernel[i, j]:.3f}", fontsize=8, ha="center", va="center", zorder=3,
-                        bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none"))
+                ax.text(
+                    x,
+                    y,
+                    f"{kernel[i, j]:.3f}",
+                    fontsize=8,
+                    ha="center",
+                    va="center",
+                    zorder=3,
+                    bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none"),
+                )
     for j, q in enumerate(hidden):
         ax.plot([q[0], output[0]], [q[1], output[1]], color="#999999", lw=1, zorder=1)
-        ax.text((q[0] + output[0]) / 2, (q[1] + output[1]) / 2, f"{v[j]:.2f}", fontsize=8, ha="center",
-                va="center", zorder=3, bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none"))
+        ax.text(
+            (q[0] + output[0]) / 2,
+            (q[1] + output[1]) / 2,
+            f"{v[j]:.2f}",
+            fontsize=8,
+            ha="center",
+            va="center",
+            zorder=3,
+            bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none"),
+        )
     nodes = [(p, f"{int(n)}", "#e8eef7") for p, n in zip(inputs, values[0])]
     nodes += [(q, f"{h:.3f}", cmap(h)) for q, h in zip(hidden, values[1])]
     nodes += [(output, f"{values[2][0]:.3f}", "#e8eef7")]
@@ -173,8 +203,10 @@ def network_diagram(model: Any, a: int, b: int, ax: Any = None, title: str | Non
 
 # --------------------------------------------------------------------------- 3. weights across seeds
 
-def output_weight_survey(models: dict, hidden_units: Iterable[int], bits: int = 4,
-                         a: int = 2, b: int = 2) -> pd.DataFrame:
+
+def output_weight_survey(
+    models: dict, hidden_units: Iterable[int], bits: int = 4, a: int = 2, b: int = 2
+) -> pd.DataFrame:
     """The output weights of every trained network of a width, and its hidden outputs for ``a + b``.
 
     ``models`` is ``GridResult.models`` (keys ``(hidden_units, bits, seed)``). A network
@@ -190,17 +222,24 @@ def output_weight_survey(models: dict, hidden_units: Iterable[int], bits: int = 
         v = steps["v"].to_numpy()
         negative = v[v < 0]
         pattern = len(negative) == 1 and len(v) > 1 and abs(negative[0]) > v[v >= 0].max()
-        rows.append({"hidden_units": h, "seed": seed,
-                     "output_weights": sorted(np.round(v, 1).tolist(), key=lambda w: (w < 0, w)),
-                     "negative": int((v < 0).sum()), "pattern": bool(pattern),
-                     f"h({a}+{b})": np.round(steps["h"].to_numpy(), 2).tolist(),
-                     "prediction": float(steps["v_h"].sum())})
+        rows.append(
+            {
+                "hidden_units": h,
+                "seed": seed,
+                "output_weights": sorted(np.round(v, 1).tolist(), key=lambda w: (w < 0, w)),
+                "negative": int((v < 0).sum()),
+                "pattern": bool(pattern),
+                f"h({a}+{b})": np.round(steps["h"].to_numpy(), 2).tolist(),
+                "prediction": float(steps["v_h"].sum()),
+            }
+        )
     if not rows:
         raise ValueError(f"models holds no network with hidden_units in {hidden_units} and bits={bits}")
     return pd.DataFrame(rows)
 
 
 # --------------------------------------------------------------------------- 4. the derivation
+
 
 def derivation(model: Any, bits: int = 4) -> dict[str, Any]:
     """What an original (bias-free sigmoid) network computes, and how far the trained one is from it.
@@ -228,7 +267,7 @@ def derivation(model: Any, bits: int = 4) -> dict[str, Any]:
     kernel, v = _original_weights(model)
     orientation = np.where(kernel.sum(axis=0) < 0, -1.0, 1.0)
     u = v * orientation
-    flipped = kernel * orientation            # every unit pointing up
+    flipped = kernel * orientation  # every unit pointing up
     constant = float(v[orientation < 0].sum())
     intercept = constant + u.sum() / 2
     slope_a, slope_b = (float(x) for x in (kernel @ v) / 4)
@@ -238,25 +277,30 @@ def derivation(model: Any, bits: int = 4) -> dict[str, Any]:
     rewritten = constant + sigmoid(grid @ flipped) @ u
     z = grid @ kernel
     linear = intercept + slope_a * grid[:, 0] + slope_b * grid[:, 1]
-    cubic = linear - (z ** 3 / 48) @ v
+    cubic = linear - (z**3 / 48) @ v
     sums = grid.sum(axis=1)
     spread = max(float(np.ptp(actual[sums == total])) for total in np.unique(sums))
     along = np.stack([np.ceil(np.arange(2 * half - 1) / 2), np.floor(np.arange(2 * half - 1) / 2)], axis=1)
-    index = (along[:, 1] * half + along[:, 0]).astype(int)   # rows of grid with a = ceil(s/2), b = floor(s/2)
+    index = (along[:, 1] * half + along[:, 0]).astype(int)  # rows of grid with a = ceil(s/2), b = floor(s/2)
     return {
-        "weights_a": kernel[0].round(4).tolist(), "weights_b": kernel[1].round(4).tolist(),
+        "weights_a": kernel[0].round(4).tolist(),
+        "weights_b": kernel[1].round(4).tolist(),
         "output_weights": v.round(3).tolist(),
         "flipped_units": int((orientation < 0).sum()),
-        "constant": constant,                        # C, the missing bias
-        "sum_u_half": float(u.sum() / 2),            # what C must cancel
-        "zero_plus_zero": float(v.sum() / 2),        # the output for 0 + 0
-        "intercept": float(intercept), "slope_a": slope_a, "slope_b": slope_b,
-        "largest_input": float(np.abs(z).max()),     # the largest |w . (a, b)| a unit sees
-        "same_sum_spread": spread,                   # output differences among pairs with equal sums
+        "constant": constant,  # C, the missing bias
+        "sum_u_half": float(u.sum() / 2),  # what C must cancel
+        "zero_plus_zero": float(v.sum() / 2),  # the output for 0 + 0
+        "intercept": float(intercept),
+        "slope_a": slope_a,
+        "slope_b": slope_b,
+        "largest_input": float(np.abs(z).max()),  # the largest |w . (a, b)| a unit sees
+        "same_sum_spread": spread,  # output differences among pairs with equal sums
         "rewrite_error": float(np.max(np.abs(rewritten - actual))),
         "linear_error": float(np.max(np.abs(linear - actual))),
         "cubic_error": float(np.max(np.abs(cubic - actual))),
-        "sums": sums[index].tolist(), "actual": actual[index].tolist(), "linear": linear[index].tolist(),
+        "sums": sums[index].tolist(),
+        "actual": actual[index].tolist(),
+        "linear": linear[index].tolist(),
         "cubic": cubic[index].tolist(),
     }
 
@@ -267,8 +311,13 @@ def derivation_figure(checks: dict[str, Any], title: str = "") -> Any:
     s = np.asarray(checks["sums"])
     ax.plot(s, s, color="#bbbbbb", lw=4, label="a + b (the right answer)")
     ax.plot(s, checks["actual"], "o", color="#1f4e79", label="the network")
-    ax.plot(s, checks["linear"], "--", color="#c44e52",
-            label=f"straight part: {checks['intercept']:.2f} + {checks['slope_a']:.2f} a + {checks['slope_b']:.2f} b")
+    ax.plot(
+        s,
+        checks["linear"],
+        "--",
+        color="#c44e52",
+        label=f"straight part: {checks['intercept']:.2f} + {checks['slope_a']:.2f} a + {checks['slope_b']:.2f} b",
+    )
     ax.plot(s, checks["cubic"], ":", color="#55a868", lw=2, label="straight part minus the cubic bend")
     ax.set(xlabel="s = a + b", ylabel="output", title=title)
     ax.legend(frameon=False)
@@ -278,6 +327,7 @@ def derivation_figure(checks: dict[str, Any], title: str = "") -> Any:
 
 
 # --------------------------------------------------------------------------- 6. saturation
+
 
 def hidden_grid(model: Any, bits: int, max_points: int = 64) -> tuple[np.ndarray, np.ndarray]:
     """Every hidden unit's output over the (a, b) grid: ``(values, outputs)``.
@@ -300,8 +350,10 @@ def saturation(model: Any, bits: int, threshold: float = 0.01, max_points: int =
     """
     threshold = check_float("threshold", threshold, 0.0, 0.5, inclusive_minimum=False)
     _, outputs = hidden_grid(model, bits, max_points)
-    return {"saturated": float(np.mean((outputs < threshold) | (outputs > 1 - threshold))),
-            "gradient": float(np.mean(outputs * (1 - outputs)))}
+    return {
+        "saturated": float(np.mean((outputs < threshold) | (outputs > 1 - threshold))),
+        "gradient": float(np.mean(outputs * (1 - outputs))),
+    }
 
 
 def hidden_heatmaps(models: dict[int, Any], max_points: int = 64) -> Any:
@@ -319,8 +371,9 @@ def hidden_heatmaps(models: dict[int, Any], max_points: int = 64) -> Any:
                 ax.axis("off")
                 continue
             top = values[-1]
-            image = ax.imshow(outputs[k], origin="lower", extent=(0, top, 0, top), vmin=0, vmax=1,
-                              cmap="coolwarm", aspect="auto")
+            image = ax.imshow(
+                outputs[k], origin="lower", extent=(0, top, 0, top), vmin=0, vmax=1, cmap="coolwarm", aspect="auto"
+            )
             ax.set_xticks([0, top])
             ax.set_yticks([0, top])
             if k > 0:
@@ -330,7 +383,7 @@ def hidden_heatmaps(models: dict[int, Any], max_points: int = 64) -> Any:
             if row == 0:
                 ax.set_title(f"unit {k + 1}")
             if k == 0:
-                ax.set_ylabel(f"sums < {2 ** bits}\nb")
+                ax.set_ylabel(f"sums < {2**bits}\nb")
             if row == len(grids) - 1:
                 ax.set_xlabel("a")
     fig.subplots_adjust(wspace=0.08, hspace=0.12)
@@ -339,6 +392,7 @@ def hidden_heatmaps(models: dict[int, Any], max_points: int = 64) -> Any:
 
 
 # --------------------------------------------------------------------------- 8. extrapolation
+
 
 def beyond_pairs(bits: int, factor: float, n: int = 10_000, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """``n`` pairs with sums from ``2**bits`` (the training maximum) up to ``factor * 2**bits``.
@@ -350,21 +404,22 @@ def beyond_pairs(bits: int, factor: float, n: int = 10_000, seed: int = 0) -> tu
     factor = check_float("factor", factor, 1.0, inclusive_minimum=False)
     n = check_int("n", n, 1)
     top = int(factor * 2 ** (bits - 1))
-    if 2 * top > 2 ** MAX_BITS:
+    if 2 * top > 2**MAX_BITS:
         raise ValueError(f"factor * 2**bits must stay below 2**{MAX_BITS}, got {2 * top}")
     rng = np.random.default_rng([seed, bits, int(factor * 1000)])
     chunks, have = [], 0
     while have < n:
         x = rng.integers(0, top, size=(4 * n, 2), dtype=np.int64)
-        x = x[x.sum(axis=1) >= 2 ** bits]
+        x = x[x.sum(axis=1) >= 2**bits]
         chunks.append(x)
         have += len(x)
     x = np.concatenate(chunks)[:n]
     return x, x.sum(axis=1)
 
 
-def extrapolation(models: dict[tuple[str, int], Any], factors: Sequence[float] = (2, 10), n: int = 10_000,
-                  seed: int = 0) -> pd.DataFrame:
+def extrapolation(
+    models: dict[tuple[str, int], Any], factors: Sequence[float] = (2, 10), n: int = 10_000, seed: int = 0
+) -> pd.DataFrame:
     """Accuracy of each network on sums beyond its training range.
 
     ``models`` maps ``(label, bits)`` to a model. Columns: ``within`` (sums below
@@ -375,7 +430,7 @@ def extrapolation(models: dict[tuple[str, int], Any], factors: Sequence[float] =
 
     rows = []
     for (label, bits), model in models.items():
-        row = {"network": label, "max_sum": 2 ** bits, "within": evaluate(model, bits, n=n)["accuracy"]}
+        row = {"network": label, "max_sum": 2**bits, "within": evaluate(model, bits, n=n)["accuracy"]}
         for factor in factors:
             x, y = beyond_pairs(bits, factor, n, seed)
             row[f"up to {factor:g}x"] = float(np.mean(np.rint(predict_sums(model, x)) == y))
@@ -400,11 +455,15 @@ def relu_switches(model: Any, bits: int, factor: float = 2.0) -> dict[str, int]:
 
     def corners(size: float) -> np.ndarray:
         square = np.array([[0, 0], [size, 0], [0, size], [size, size]], np.float64)
-        return square @ kernel + bias          # (4 corners, units)
+        return square @ kernel + bias  # (4 corners, units)
 
     inside, beyond = corners(top), corners(top * factor)
     on = (inside > 0).all(axis=0)
     switch_inside = (inside.max(axis=0) > 0) & (inside.min(axis=0) <= 0)
-    return {"units": int(kernel.shape[1]), "on_everywhere": int(on.sum()), "switch_inside": int(switch_inside.sum()),
-            "switch_beyond": int((on & (beyond.min(axis=0) <= 0)).sum()),
-            "off_everywhere": int((inside.max(axis=0) <= 0).sum())}
+    return {
+        "units": int(kernel.shape[1]),
+        "on_everywhere": int(on.sum()),
+        "switch_inside": int(switch_inside.sum()),
+        "switch_beyond": int((on & (beyond.min(axis=0) <= 0)).sum()),
+        "off_everywhere": int((inside.max(axis=0) <= 0).sum()),
+    }

@@ -38,6 +38,7 @@ EVAL_SEED = 1_000_000
 
 # --------------------------------------------------------------------------- data
 
+
 def max_sum(bits: int) -> int:
     """The exclusive upper bound of the sums for ``bits``: ``2**bits`` (16, 256, 65536)."""
     return 2 ** check_int("bits", bits, 1, MAX_BITS)
@@ -78,15 +79,15 @@ def check_pairs(x: object) -> np.ndarray:
         raise ValueError("x must hold whole numbers (integers); got a fraction, NaN or infinity")
     if np.any(array < 0):
         raise ValueError("x must hold non-negative integers; got a negative number")
-    if np.any(array >= 2 ** MAX_BITS):
+    if np.any(array >= 2**MAX_BITS):
         raise ValueError(f"x entries must be below 2**{MAX_BITS} (exact in float32); got {array.max()}")
     return array.astype(np.float32)
 
 
 # --------------------------------------------------------------------------- models
 
-def build_mlp(hidden_units: int, use_bias: bool = False, activation: str = "sigmoid",
-              name: str | None = None) -> Any:
+
+def build_mlp(hidden_units: int, use_bias: bool = False, activation: str = "sigmoid", name: str | None = None) -> Any:
     """The original network: ``Input(2) -> Dense(hidden_units, activation) -> Dense(1, linear)``.
 
     Args:
@@ -115,8 +116,10 @@ def trivial_adder() -> Any:
     """The network that adds without learning: two inputs, one linear output, both weights 1."""
     import keras
 
-    model = keras.Sequential([keras.Input(shape=(2,), name="numbers"),
-                              keras.layers.Dense(1, use_bias=False, name="sum")], name="trivial_adder")
+    model = keras.Sequential(
+        [keras.Input(shape=(2,), name="numbers"), keras.layers.Dense(1, use_bias=False, name="sum")],
+        name="trivial_adder",
+    )
     model.set_weights([np.ones((2, 1), np.float32)])
     return model
 
@@ -130,8 +133,9 @@ def hidden_outputs(model: Any, x: object) -> np.ndarray:
 def predict_sums(model: Any, x: object) -> np.ndarray:
     """The model's predicted sums for pairs ``x`` (shape ``(n, 2)``), as a float64 array ``(n,)``."""
     inputs = check_pairs(x)
-    outputs = [np.asarray(model(inputs[start:start + 65536], training=False))
-               for start in range(0, len(inputs), 65536)]
+    outputs = [
+        np.asarray(model(inputs[start : start + 65536], training=False)) for start in range(0, len(inputs), 65536)
+    ]
     return np.concatenate(outputs).reshape(-1).astype(np.float64)
 
 
@@ -191,6 +195,7 @@ def error_surface(model: Any, bits: int, max_points: int = 128) -> tuple[np.ndar
 
 # --------------------------------------------------------------------------- training
 
+
 @dataclass(frozen=True)
 class RunSettings:
     """How a study's networks are trained and scored (shared by chapters 1 and 2).
@@ -198,12 +203,12 @@ class RunSettings:
     The original's values are the defaults.
     """
 
-    n_train: int = 10_000          # pairs generated for training, validation split included
+    n_train: int = 10_000  # pairs generated for training, validation split included
     validation_split: float = 0.2  # the last 20% validate, as Keras' validation_split does
     batch_size: int = 32
-    epochs: int = 1000             # the most epochs; early stopping usually ends sooner
-    patience: int = 5              # epochs without a better validation loss before stopping
-    n_eval: int = 10_000           # fresh pairs for the accuracy / MSE table
+    epochs: int = 1000  # the most epochs; early stopping usually ends sooner
+    patience: int = 5  # epochs without a better validation loss before stopping
+    n_eval: int = 10_000  # fresh pairs for the accuracy / MSE table
 
     def checked(self):
         """Return ``self`` if every field is allowed, else raise ``ValueError`` naming it."""
@@ -215,7 +220,8 @@ class RunSettings:
         if n_validation < 1 or n_validation >= self.n_train:
             raise ValueError(
                 f"validation_split={self.validation_split} leaves no training or no validation pairs "
-                f"out of n_train={self.n_train}")
+                f"out of n_train={self.n_train}"
+            )
         check_int("batch_size", self.batch_size, 1)
         check_int("epochs", self.epochs, 1)
         check_int("patience", self.patience, 0)
@@ -232,14 +238,14 @@ class RunSettings:
 class TrainSettings(RunSettings):
     """Every knob of the original experiment, with the original's values as defaults."""
 
-    learning_rate: float = 1e-3    # Adam's default
+    learning_rate: float = 1e-3  # Adam's default
     use_bias: bool = False
     activation: str = "sigmoid"
     # A new order of the training pairs every epoch, as the original (unseeded Keras) did.
     # Seeded Keras repeats one order every epoch: reshuffle=False imitates that (stacked only).
     reshuffle: bool = True
 
-    def checked(self) -> "TrainSettings":
+    def checked(self) -> TrainSettings:
         super().checked()
         check_float("learning_rate", self.learning_rate, 0.0, inclusive_minimum=False)
         check_choice("activation", self.activation, HIDDEN_ACTIVATIONS)
@@ -272,10 +278,14 @@ class GridResult:
         """Mean and standard deviation of accuracy and MSE over seeds, per network shape."""
         grouped = self.table.groupby(["hidden_units", "max_sum"])
         summary = grouped.agg(
-            accuracy_mean=("accuracy", "mean"), accuracy_std=("accuracy", "std"),
-            accuracy_min=("accuracy", "min"), accuracy_max=("accuracy", "max"),
-            mse_mean=("mse", "mean"), mse_std=("mse", "std"),
-            epochs_mean=("epochs", "mean"), seeds=("seed", "count"),
+            accuracy_mean=("accuracy", "mean"),
+            accuracy_std=("accuracy", "std"),
+            accuracy_min=("accuracy", "min"),
+            accuracy_max=("accuracy", "max"),
+            mse_mean=("mse", "mean"),
+            mse_std=("mse", "std"),
+            epochs_mean=("epochs", "mean"),
+            seeds=("seed", "count"),
         )
         return summary.reset_index()
 
@@ -290,8 +300,14 @@ def network_seed(hidden_units: int, bits: int, seed: int) -> list[int]:
     return [seed, hidden_units, bits]
 
 
-def train_grid(hidden_units: object = (1, 2, 4, 8, 16), bits: object = (4, 8, 16), seeds: object = (0,),
-               method: str = "stacked", progress: bool = True, **settings: Any) -> GridResult:
+def train_grid(
+    hidden_units: object = (1, 2, 4, 8, 16),
+    bits: object = (4, 8, 16),
+    seeds: object = (0,),
+    method: str = "stacked",
+    progress: bool = True,
+    **settings: Any,
+) -> GridResult:
     """Train one network per ``(hidden_units, bits, seed)`` and score each on fresh pairs.
 
     Args:
@@ -312,8 +328,10 @@ def train_grid(hidden_units: object = (1, 2, 4, 8, 16), bits: object = (4, 8, 16
     seeds = check_int_tuple("seeds", seeds, 0)
     check_choice("method", method, ("stacked", "keras"))
     if method == "keras" and settings.get("reshuffle") is False:
-        raise ValueError("reshuffle=False is for method='stacked'; method='keras' shuffles the Keras way "
-                         "(with keras.utils.set_random_seed, one order repeated every epoch)")
+        raise ValueError(
+            "reshuffle=False is for method='stacked'; method='keras' shuffles the Keras way "
+            "(with keras.utils.set_random_seed, one order repeated every epoch)"
+        )
     unknown = set(settings) - set(TrainSettings.__dataclass_fields__)
     if unknown:
         raise ValueError(f"unknown setting(s) {sorted(unknown)}; allowed: {sorted(TrainSettings.__dataclass_fields__)}")
@@ -331,13 +349,25 @@ def train_grid(hidden_units: object = (1, 2, 4, 8, 16), bits: object = (4, 8, 16
     models, rows = {}, []
     for spec in specs:
         h, b, s = spec
-        model = build_mlp(h, use_bias=config.use_bias, activation=config.activation,
-                          name=f"mlp_{h}_{config.activation}_bits{b}_seed{s}")
+        model = build_mlp(
+            h,
+            use_bias=config.use_bias,
+            activation=config.activation,
+            name=f"mlp_{h}_{config.activation}_bits{b}_seed{s}",
+        )
         model.set_weights(weights[spec])
         models[spec] = model
         metrics = evaluate(model, b, n=config.n_eval, seed=EVAL_SEED + s)
-        rows.append({"hidden_units": h, "bits": b, "max_sum": 2 ** b, "seed": s, **metrics,
-                     "epochs": len(histories[spec]["loss"])})
+        rows.append(
+            {
+                "hidden_units": h,
+                "bits": b,
+                "max_sum": 2**b,
+                "seed": s,
+                **metrics,
+                "epochs": len(histories[spec]["loss"]),
+            }
+        )
     table = pd.DataFrame(rows, columns=["hidden_units", "bits", "max_sum", "seed", "accuracy", "mse", "epochs"])
     return GridResult(table, models, histories, seconds, method, config)
 
@@ -379,11 +409,16 @@ def _train_keras(specs, data, config: TrainSettings, progress: bool):
         model = build_mlp(h, use_bias=config.use_bias, activation=config.activation)
         model.set_weights(initial_weights(h, b, s, config.use_bias))
         model.compile(optimizer=keras.optimizers.Adam(learning_rate=config.learning_rate), loss="mse")
-        stopper = keras.callbacks.EarlyStopping(monitor="val_loss", patience=config.patience,
-                                                restore_best_weights=True)
-        history = model.fit(x.astype(np.float32), y.astype(np.float32), batch_size=config.batch_size,
-                            epochs=config.epochs, validation_split=config.validation_split,
-                            callbacks=[stopper], verbose=2 if progress else 0)
+        stopper = keras.callbacks.EarlyStopping(monitor="val_loss", patience=config.patience, restore_best_weights=True)
+        history = model.fit(
+            x.astype(np.float32),
+            y.astype(np.float32),
+            batch_size=config.batch_size,
+            epochs=config.epochs,
+            validation_split=config.validation_split,
+            callbacks=[stopper],
+            verbose=2 if progress else 0,
+        )
         weights[(h, b, s)] = model.get_weights()
         histories[(h, b, s)] = {key: [float(v) for v in history.history[key]] for key in ("loss", "val_loss")}
     return weights, histories
@@ -401,17 +436,32 @@ def _train_stacked(specs, data, config: TrainSettings, progress: bool):
     for h, b, s in specs:
         kernel, hidden_bias, output, output_bias = initial_weights(h, b, s, use_bias=True)
         x, y = data[(b, s)]
-        networks.append(StackedNetwork(
-            kernel=kernel, hidden_bias=hidden_bias, output=output[:, 0], output_bias=float(output_bias[0]),
-            x=x, y=y, rng=np.random.default_rng(network_seed(h, b, s) + [1]), reshuffle=config.reshuffle,
-            activation=config.activation,
-            train_biases=config.use_bias, learning_rate=config.learning_rate, patience=config.patience))
+        networks.append(
+            StackedNetwork(
+                kernel=kernel,
+                hidden_bias=hidden_bias,
+                output=output[:, 0],
+                output_bias=float(output_bias[0]),
+                x=x,
+                y=y,
+                rng=np.random.default_rng(network_seed(h, b, s) + [1]),
+                reshuffle=config.reshuffle,
+                activation=config.activation,
+                train_biases=config.use_bias,
+                learning_rate=config.learning_rate,
+                patience=config.patience,
+            )
+        )
     result = train_stacked(networks, config.n_fit, config.batch_size, config.epochs, progress)
 
     weights, histories = {}, {}
     for i, spec in enumerate(specs):
-        layers = [result.kernels[i], result.hidden_biases[i], result.outputs[i][:, None],
-                  np.array([result.output_biases[i]], np.float32)]
+        layers = [
+            result.kernels[i],
+            result.hidden_biases[i],
+            result.outputs[i][:, None],
+            np.array([result.output_biases[i]], np.float32),
+        ]
         weights[spec] = layers if config.use_bias else [layers[0], layers[2]]
         histories[spec] = {key: result.histories[i][key] for key in ("loss", "val_loss")}
     return weights, histories

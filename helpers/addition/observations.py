@@ -18,6 +18,7 @@ ABYSMAL = 0.01
 
 def results_table(table: pd.DataFrame) -> pd.DataFrame:
     """Accuracy as "mean ± std (min-max)" per hidden units (rows) and maximum sum (columns)."""
+
     def cell(values: pd.Series) -> str:
         if len(values) == 1:
             return f"{values.iloc[0]:.1%}"
@@ -49,30 +50,42 @@ def check_observations(table: pd.DataFrame) -> pd.DataFrame:
 
     ones = table[table.hidden_units == 1]
     best_one = ones.accuracy.max() if len(ones) else np.nan
-    rows.append(_row(
-        "a", "The 1-node network cannot add.",
-        f"every 1-node run gets under {POOR:.0%} right",
-        f"best 1-node run: {best_one:.1%}",
-        "agree" if best_one < POOR else "disagree"))
+    rows.append(
+        _row(
+            "a",
+            "The 1-node network cannot add.",
+            f"every 1-node run gets under {POOR:.0%} right",
+            f"best 1-node run: {best_one:.1%}",
+            "agree" if best_one < POOR else "disagree",
+        )
+    )
 
     small = by_sum[smallest]
     wide = small[small.hidden_units >= 2]
     adders = (wide.accuracy >= ADDS).mean() if len(wide) else np.nan
     per_width = ", ".join(f"{h}: {(g.accuracy >= ADDS).sum()}/{len(g)}" for h, g in wide.groupby("hidden_units"))
-    rows.append(_row(
-        "b", f"2 or more hidden nodes reach high accuracy for sums up to {smallest}.",
-        f"runs with at least {ADDS:.0%} right (per hidden size: runs that add / runs)",
-        f"{adders:.0%} of runs ({per_width})",
-        "agree" if adders == 1 else ("partly" if adders >= 0.5 else "disagree")))
+    rows.append(
+        _row(
+            "b",
+            f"2 or more hidden nodes reach high accuracy for sums up to {smallest}.",
+            f"runs with at least {ADDS:.0%} right (per hidden size: runs that add / runs)",
+            f"{adders:.0%} of runs ({per_width})",
+            "agree" if adders == 1 else ("partly" if adders >= 0.5 else "disagree"),
+        )
+    )
 
     # (c) and (d): the best run of a range stays under a limit.
     for key, value, word, limit, digits in (("c", middle, "poor", POOR, 1), ("d", largest, "abysmal", ABYSMAL, 2)):
         best = by_sum[value].accuracy.max()
-        rows.append(_row(
-            key, f"All networks are {word} for sums up to {value}.",
-            f"no run gets {limit:.0%} right",
-            f"best run: {best:.{digits}%}",
-            "agree" if best < limit else "disagree"))
+        rows.append(
+            _row(
+                key,
+                f"All networks are {word} for sums up to {value}.",
+                f"no run gets {limit:.0%} right",
+                f"best run: {best:.{digits}%}",
+                "agree" if best < limit else "disagree",
+            )
+        )
 
     steps = improved = 0
     for value in sums:
@@ -81,21 +94,23 @@ def check_observations(table: pd.DataFrame) -> pd.DataFrame:
             steps += 1
             improved += bool(wider < narrow)
     share = improved / steps if steps else np.nan
-    rows.append(_row(
-        "e", "More hidden nodes help most of the time.",
-        "doubling the hidden layer lowers the mean MSE (over seeds)",
-        f"{improved} of {steps} doublings lower it",
-        "agree" if share > 0.5 else "disagree"))
+    rows.append(
+        _row(
+            "e",
+            "More hidden nodes help most of the time.",
+            "doubling the hidden layer lowers the mean MSE (over seeds)",
+            f"{improved} of {steps} doublings lower it",
+            "agree" if share > 0.5 else "disagree",
+        )
+    )
     return pd.DataFrame(rows).set_index("observation")
 
 
 def _row(key: str, claim: str, rule: str, measured: str, verdict: str) -> dict[str, str]:
-    return {"observation": key, "the blog says": claim, "our rule": rule, "we measured": measured,
-            "verdict": verdict}
+    return {"observation": key, "the blog says": claim, "our rule": rule, "we measured": measured, "verdict": verdict}
 
 
-def lucky_runs(table: pd.DataFrame, histories: dict, hidden_units: int, bits: int,
-               max_epochs: int) -> pd.DataFrame:
+def lucky_runs(table: pd.DataFrame, histories: dict, hidden_units: int, bits: int, max_epochs: int) -> pd.DataFrame:
     """One row per seed of one network shape: epochs, accuracy, how training ended.
 
     A run "ended by early stopping" well before the epoch limit with a poor accuracy is one
@@ -107,12 +122,16 @@ def lucky_runs(table: pd.DataFrame, histories: dict, hidden_units: int, bits: in
         val_loss = np.asarray(histories[(hidden_units, bits, row.seed)]["val_loss"])
         best = int(np.argmin(val_loss))
         stopped = row.epochs < max_epochs
-        rows.append({
-            "seed": row.seed, "epochs": row.epochs, "accuracy": row.accuracy,
-            "ended by": "early stopping" if stopped else "epoch limit",
-            "best epoch": best + 1,
-            "val loss at best": float(val_loss[best]),
-        })
+        rows.append(
+            {
+                "seed": row.seed,
+                "epochs": row.epochs,
+                "accuracy": row.accuracy,
+                "ended by": "early stopping" if stopped else "epoch limit",
+                "best epoch": best + 1,
+                "val loss at best": float(val_loss[best]),
+            }
+        )
     return pd.DataFrame(rows).set_index("seed")
 
 
@@ -131,14 +150,16 @@ def output_weight_signs(models: dict, table: pd.DataFrame, hidden_units: int, bi
     for row in subset.itertuples():
         start = initial_weights(hidden_units, bits, row.seed)[1].ravel()
         final = models[(hidden_units, bits, row.seed)].get_weights()[-1].ravel()
-        rows.append({
-            "seed": row.seed,
-            "start: sum of output weights": float(start.sum()),
-            "final output weights": ", ".join(f"{w:.1f}" for w in final),
-            "final: a negative output weight": bool((final < 0).any()),
-            "accuracy": row.accuracy,
-            "epochs": row.epochs,
-        })
+        rows.append(
+            {
+                "seed": row.seed,
+                "start: sum of output weights": float(start.sum()),
+                "final output weights": ", ".join(f"{w:.1f}" for w in final),
+                "final: a negative output weight": bool((final < 0).any()),
+                "accuracy": row.accuracy,
+                "epochs": row.epochs,
+            }
+        )
     return pd.DataFrame(rows).set_index("seed")
 
 
@@ -151,8 +172,10 @@ def observation_summary(observations: pd.DataFrame, table: pd.DataFrame) -> str:
     mixed = [h for h, runs in small.groupby("hidden_units") if 0 < (runs.accuracy >= ADDS).mean() < 1]
     if mixed:
         widths = ", ".join(map(str, mixed[:-1])) + (" and " if len(mixed) > 1 else "") + str(mixed[-1])
-        text += (f" The single seed of the original hid something, though: for sums below {smallest}, the "
-                 f"{widths}-unit networks add in some seeds and get only a small fraction right in others.")
+        text += (
+            f" The single seed of the original hid something, though: for sums below {smallest}, the "
+            f"{widths}-unit networks add in some seeds and get only a small fraction right in others."
+        )
     return text
 
 
@@ -164,7 +187,7 @@ def patience_comparison(runs: dict[str, pd.DataFrame]) -> pd.DataFrame:
     columns = []
     for label, table in runs.items():
         part = table.set_index("seed")[["epochs", "accuracy"]]
-        columns.append(part.rename(columns=lambda column: f"{column} ({label})"))
+        columns.append(part.rename(columns={column: f"{column} ({label})" for column in part.columns}))
     return pd.concat(columns, axis=1)
 
 
@@ -173,10 +196,14 @@ def patience_verdict(first: pd.DataFrame, unstopped: pd.DataFrame) -> str:
     before = int((first.accuracy >= ADDS).sum())
     after = int((unstopped.accuracy >= ADDS).sum())
     if after > before:
-        return (f"Without early stopping {after - before} more run(s) learn to add: for them, patience 5 ended "
-                "learning that was still coming.")
-    return ("Not one more run learns to add, even with every epoch and no early stopping: the unlucky runs are "
-            "not slow, they are stuck. Early stopping only saved them time.")
+        return (
+            f"Without early stopping {after - before} more run(s) learn to add: for them, patience 5 ended "
+            "learning that was still coming."
+        )
+    return (
+        "Not one more run learns to add, even with every epoch and no early stopping: the unlucky runs are "
+        "not slow, they are stuck. Early stopping only saved them time."
+    )
 
 
 def sign_story(signs: pd.DataFrame) -> str:
@@ -184,11 +211,15 @@ def sign_story(signs: pd.DataFrame) -> str:
     adds = signs.accuracy >= ADDS
     negative = signs["final: a negative output weight"]
     if (adds == negative).all():
-        return ("Every run that learned to add ended with a negative output weight, and every run that did not "
-                "kept them all positive: on the plateau, where the best it can do is answer near the middle.")
-    return (f"{int((adds & negative).sum())} of {int(adds.sum())} runs that learned to add ended with a negative "
-            f"output weight, and {int((~adds & ~negative).sum())} of {int((~adds).sum())} that did not kept them "
-            "all positive.")
+        return (
+            "Every run that learned to add ended with a negative output weight, and every run that did not "
+            "kept them all positive: on the plateau, where the best it can do is answer near the middle."
+        )
+    return (
+        f"{int((adds & negative).sum())} of {int(adds.sum())} runs that learned to add ended with a negative "
+        f"output weight, and {int((~adds & ~negative).sum())} of {int((~adds).sum())} that did not kept them "
+        "all positive."
+    )
 
 
 def luck_by_start(signs: pd.DataFrame) -> tuple[pd.DataFrame, float, float]:
@@ -197,8 +228,11 @@ def luck_by_start(signs: pd.DataFrame) -> tuple[pd.DataFrame, float, float]:
     Returns the table and the success rates of negative and of positive starts.
     """
     learned = (signs.accuracy >= ADDS).rename("learned to add")
-    start = pd.Series(np.where(signs["start: sum of output weights"] < 0, "negative", "positive"),
-                      index=signs.index, name="starting sum of output weights")
+    start = pd.Series(
+        np.where(signs["start: sum of output weights"] < 0, "negative", "positive"),
+        index=signs.index,
+        name="starting sum of output weights",
+    )
     counts = pd.crosstab(start, learned, margins=True)
     rates = learned.groupby(start).mean()
     return counts, float(rates.get("negative", np.nan)), float(rates.get("positive", np.nan))
@@ -212,8 +246,14 @@ def prediction_ranges(models: dict, bits: int, hidden_units: int, seeds) -> pd.D
     rows = []
     for seed in seeds:
         predictions = predict_sums(models[(hidden_units, bits, seed)], pairs)
-        rows.append({"seed": seed, "lowest": predictions.min(), "highest": predictions.max(),
-                     "width": predictions.max() - predictions.min()})
+        rows.append(
+            {
+                "seed": seed,
+                "lowest": predictions.min(),
+                "highest": predictions.max(),
+                "width": predictions.max() - predictions.min(),
+            }
+        )
     return pd.DataFrame(rows).set_index("seed")
 
 
@@ -222,12 +262,22 @@ def collapse_note(ranges: pd.DataFrame) -> str:
     collapsed = ranges.index[ranges.width < 1].tolist()
     if not collapsed:
         return ""
-    return (f"In {len(collapsed)} of {len(ranges)} seeds (seed {', '.join(map(str, collapsed))}) the network "
-            "collapsed completely: its one unit is saturated, and it answers about the same number for every pair.")
+    return (
+        f"In {len(collapsed)} of {len(ranges)} seeds (seed {', '.join(map(str, collapsed))}) the network "
+        "collapsed completely: its one unit is saturated, and it answers about the same number for every pair."
+    )
 
 
-def saturation_table(models: dict, table: pd.DataFrame, bits: int, seed: int, pairs: np.ndarray,
-                     sums: np.ndarray, steps_per_epoch: int, learning_rate: float) -> pd.DataFrame:
+def saturation_table(
+    models: dict,
+    table: pd.DataFrame,
+    bits: int,
+    seed: int,
+    pairs: np.ndarray,
+    sums: np.ndarray,
+    steps_per_epoch: int,
+    learning_rate: float,
+) -> pd.DataFrame:
     """What the networks for the largest sums do, one row per hidden size.
 
     A unit counts as *on* or *off* when its output is within 0.01 of 1 or 0 for every pair.
@@ -245,13 +295,17 @@ def saturation_table(models: dict, table: pd.DataFrame, bits: int, seed: int, pa
         predictions = predict_sums(model, pairs)
         output_weights = model.get_weights()[-1].ravel()
         epochs = int(table[(table.hidden_units == h) & (table.bits == bits) & (table.seed == seed)].epochs.item())
-        rows.append({
-            "hidden units": h, "epochs": epochs,
-            "units always on": int(on.sum()), "units always off": int(off.sum()),
-            "output weight of an 'on' unit": float(output_weights[on].mean()) if on.any() else np.nan,
-            "Adam's reach": epochs * steps_per_epoch * learning_rate,
-            "distinct predictions": int(np.unique(np.round(predictions, 3)).size),
-            "prediction": float(predictions.mean()),
-            "mean sum": float(np.mean(sums)),
-        })
+        rows.append(
+            {
+                "hidden units": h,
+                "epochs": epochs,
+                "units always on": int(on.sum()),
+                "units always off": int(off.sum()),
+                "output weight of an 'on' unit": float(output_weights[on].mean()) if on.any() else np.nan,
+                "Adam's reach": epochs * steps_per_epoch * learning_rate,
+                "distinct predictions": int(np.unique(np.round(predictions, 3)).size),
+                "prediction": float(predictions.mean()),
+                "mean sum": float(np.mean(sums)),
+            }
+        )
     return pd.DataFrame(rows).set_index("hidden units")

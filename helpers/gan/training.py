@@ -244,7 +244,7 @@ def train_gan(
     progress = None
     if verbose:
         # Chapter 3's progress block: one output updated in place, so a run is one box on the page.
-        from helpers.string_addition.seq2seq import ProgressBlock
+        from helpers.display import ProgressBlock
 
         progress = ProgressBlock()
         if title:

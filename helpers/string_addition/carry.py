@@ -15,7 +15,14 @@ from typing import Any
 import numpy as np
 
 from helpers.checks import check_int
-from helpers.string_addition.long_addition import (digits_lsb_first, encode, exact_sum, random_digits, sum_digits, to_strings)
+from helpers.string_addition.long_addition import (
+    digits_lsb_first,
+    encode,
+    exact_sum,
+    random_digits,
+    sum_digits,
+    to_strings,
+)
 
 
 @dataclass
@@ -52,14 +59,15 @@ class Clamp:
     value: float
 
     @staticmethod
-    def unit(index: int, value: float, hidden_units: int) -> "Clamp":
+    def unit(index: int, value: float, hidden_units: int) -> Clamp:
         direction = np.zeros(hidden_units)
         direction[check_int("index", index, 0, hidden_units - 1)] = 1.0
         return Clamp(direction, float(value))
 
 
-def run(weights: RNNWeights, a_digits: np.ndarray, b_digits: np.ndarray,
-        clamp: Clamp | None = None) -> tuple[np.ndarray, np.ndarray]:
+def run(
+    weights: RNNWeights, a_digits: np.ndarray, b_digits: np.ndarray, clamp: Clamp | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Run the network by hand on LSB-first digit arrays ``(n, steps)``.
 
     Returns:
@@ -81,8 +89,9 @@ def run(weights: RNNWeights, a_digits: np.ndarray, b_digits: np.ndarray,
     return hidden, probabilities
 
 
-def states_and_carries(weights: RNNWeights, n: int = 2000, max_digits: int = 8,
-                       seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def states_and_carries(
+    weights: RNNWeights, n: int = 2000, max_digits: int = 8, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
     """Hidden states of every step of ``n`` random additions, with the true carry out of
     each step: ``(n * steps, H)`` and ``(n * steps,)`` of 0/1."""
     rng = np.random.default_rng([check_int("seed", seed, 0), 3])
@@ -124,8 +133,9 @@ def find_carry(weights: RNNWeights, n: int = 2000, seed: int = 0) -> CarryFindin
     centred = states - states.mean(axis=0)
     target = carries - carries.mean()
     spread = centred.std(axis=0) * target.std()
-    correlations = np.divide((centred * target[:, None]).mean(axis=0), spread,
-                             out=np.zeros(states.shape[1]), where=spread > 0)
+    correlations = np.divide(
+        (centred * target[:, None]).mean(axis=0), spread, out=np.zeros(states.shape[1]), where=spread > 0
+    )
     unit = int(np.argmax(np.abs(correlations)))
     means = (float(states[carries == 0, unit].mean()), float(states[carries == 1, unit].mean()))
     unit_accuracy = _threshold_accuracy(states[:, unit], carries, means)
@@ -137,9 +147,15 @@ def find_carry(weights: RNNWeights, n: int = 2000, seed: int = 0) -> CarryFindin
     probe_means = (float(projection[carries == 0].mean()), float(projection[carries == 1].mean()))
     fresh_states, fresh_carries = states_and_carries(weights, n // 2, seed=seed + 1)
     return CarryFinding(
-        correlations, unit, means, unit_accuracy, direction, probe_means,
+        correlations,
+        unit,
+        means,
+        unit_accuracy,
+        direction,
+        probe_means,
         _threshold_accuracy(projection, carries, probe_means),
-        _threshold_accuracy(fresh_states @ direction, fresh_carries, probe_means))
+        _threshold_accuracy(fresh_states @ direction, fresh_carries, probe_means),
+    )
 
 
 def _threshold_accuracy(values: np.ndarray, carries: np.ndarray, means: tuple[float, float]) -> float:
@@ -148,8 +164,9 @@ def _threshold_accuracy(values: np.ndarray, carries: np.ndarray, means: tuple[fl
     return float(np.mean(guess == carries.astype(bool)))
 
 
-def ablation_table(weights: RNNWeights, finding: CarryFinding, n: int = 2000, digits: int = 8,
-                   seed: int = 0) -> list[dict[str, Any]]:
+def ablation_table(
+    weights: RNNWeights, finding: CarryFinding, n: int = 2000, digits: int = 8, seed: int = 0
+) -> list[dict[str, Any]]:
     """Exact-match accuracy with the carry unit or direction clamped, for additions that
     need no carry and for those that do.
 
@@ -162,8 +179,14 @@ def ablation_table(weights: RNNWeights, finding: CarryFinding, n: int = 2000, di
     has_carry = carries.any(axis=1)
     interventions = [
         ("none", None),
-        (f"unit {finding.unit} held at its no-carry value", Clamp.unit(finding.unit, finding.unit_values[0], weights.hidden_units)),
-        (f"unit {finding.unit} held at its carry value", Clamp.unit(finding.unit, finding.unit_values[1], weights.hidden_units)),
+        (
+            f"unit {finding.unit} held at its no-carry value",
+            Clamp.unit(finding.unit, finding.unit_values[0], weights.hidden_units),
+        ),
+        (
+            f"unit {finding.unit} held at its carry value",
+            Clamp.unit(finding.unit, finding.unit_values[1], weights.hidden_units),
+        ),
         ("probe direction held at no carry", Clamp(finding.direction, finding.probe_values[0])),
         ("probe direction held at carry", Clamp(finding.direction, finding.probe_values[1])),
     ]
@@ -171,8 +194,13 @@ def ablation_table(weights: RNNWeights, finding: CarryFinding, n: int = 2000, di
     for name, clamp in interventions:
         _, probabilities = run(weights, a, b, clamp)
         right = np.all(probabilities.argmax(axis=-1) == truth, axis=1)
-        rows.append({"intervention": name, "no_carry": float(right[~has_carry].mean()),
-                     "with_carry": float(right[has_carry].mean())})
+        rows.append(
+            {
+                "intervention": name,
+                "no_carry": float(right[~has_carry].mean()),
+                "with_carry": float(right[has_carry].mean()),
+            }
+        )
     return rows
 
 
@@ -184,8 +212,13 @@ def trace(weights: RNNWeights, a: str, b: str, clamp: Clamp | None = None) -> di
     hidden, probabilities = run(weights, a_digits, b_digits, clamp)
     _, carries = sum_digits(a_digits, b_digits)
     written = probabilities[0].argmax(axis=-1)
-    return {"hidden": hidden[0], "written": written, "confidence": probabilities[0].max(axis=-1),
-            "carries": carries[0], "answer": to_strings(written[None, :])[0]}
+    return {
+        "hidden": hidden[0],
+        "written": written,
+        "confidence": probabilities[0].max(axis=-1),
+        "carries": carries[0],
+        "answer": to_strings(written[None, :])[0],
+    }
 
 
 def projection_2d(states: np.ndarray, direction: np.ndarray) -> tuple[np.ndarray, float]:
@@ -198,11 +231,12 @@ def projection_2d(states: np.ndarray, direction: np.ndarray) -> tuple[np.ndarray
     along = centred @ direction
     rest = centred - np.outer(along, direction)
     _, singular, vt = np.linalg.svd(rest, full_matrices=False)
-    share = float(singular[0] ** 2 / np.sum(singular ** 2))
+    share = float(singular[0] ** 2 / np.sum(singular**2))
     return np.stack([along, rest @ vt[0]], axis=1), share
 
 
 # --------------------------------------------------------------------------- figures
+
 
 def plot_trace(weights: RNNWeights, finding: CarryFinding, a: str, b: str) -> Any:
     """Matplotlib figure: the carry unit and the probe's reading along ``a + b``, with the
@@ -216,7 +250,13 @@ def plot_trace(weights: RNNWeights, finding: CarryFinding, a: str, b: str) -> An
     axes[0].step(steps, normal["carries"], where="mid", color="0.6", lw=4, alpha=0.6, label="true carry out of step")
     unit_values = normal["hidden"][:, finding.unit]
     lo, hi = finding.unit_values
-    axes[0].plot(steps, (unit_values - lo) / (hi - lo), "o-", ms=3, label=f"unit {finding.unit} (0 = no-carry mean, 1 = carry mean)")
+    axes[0].plot(
+        steps,
+        (unit_values - lo) / (hi - lo),
+        "o-",
+        ms=3,
+        label=f"unit {finding.unit} (0 = no-carry mean, 1 = carry mean)",
+    )
     probe = normal["hidden"] @ finding.direction
     plo, phi = finding.probe_values
     axes[0].plot(steps, (probe - plo) / (phi - plo), "--", label="linear probe (same scale)")
@@ -227,8 +267,14 @@ def plot_trace(weights: RNNWeights, finding: CarryFinding, a: str, b: str) -> An
     right = exact_sum(a, b)
     axes[1].step(steps, truth[0], where="mid", color="0.6", lw=4, alpha=0.6, label="true digit of the sum")
     axes[1].plot(steps, normal["written"], "o", ms=4, label=f"written (answer right: {normal['answer'] == right})")
-    axes[1].plot(steps, clamped["written"], "s", ms=4, mfc="none",
-                 label=f"written with unit {finding.unit} clamped to no carry (answer right: {clamped['answer'] == right})")
+    axes[1].plot(
+        steps,
+        clamped["written"],
+        "s",
+        ms=4,
+        mfc="none",
+        label=f"written with unit {finding.unit} clamped to no carry (answer right: {clamped['answer'] == right})",
+    )
     axes[1].set_ylabel("digit")
     axes[1].set_xlabel("step (digit position, least significant first)")
     axes[1].set_ylim(-0.5, 10.5)

@@ -30,11 +30,13 @@ _DIGITS_ONLY = re.compile(r"^[0-9]+$")
 
 # --------------------------------------------------------------------------- data
 
+
 def check_number(name: str, value: object) -> str:
     """Return ``value`` if it is a non-empty string of decimal digits, else raise ``ValueError``."""
     if not isinstance(value, str):
-        raise ValueError(f"{name} must be a string of decimal digits such as '123', got {value!r} "
-                         f"({type(value).__name__})")
+        raise ValueError(
+            f"{name} must be a string of decimal digits such as '123', got {value!r} ({type(value).__name__})"
+        )
     if value == "":
         raise ValueError(f"{name} must not be empty (allowed: one or more digits 0-9)")
     if not _DIGITS_ONLY.match(value):
@@ -49,7 +51,7 @@ def digits_lsb_first(numbers: list[str], steps: int) -> np.ndarray:
     out = np.zeros((len(numbers), steps), dtype=np.int64)
     for row, number in enumerate(numbers):
         values = np.frombuffer(number[::-1].encode("ascii"), dtype=np.uint8) - ord("0")
-        out[row, :len(values)] = values[:steps]
+        out[row, : len(values)] = values[:steps]
     return out
 
 
@@ -71,8 +73,9 @@ def sum_digits(a_digits: np.ndarray, b_digits: np.ndarray) -> tuple[np.ndarray, 
     return out, carries
 
 
-def random_digits(rng: np.random.Generator, n: int, max_digits: int, exact_length: bool = False,
-                  carry_heavy: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+def random_digits(
+    rng: np.random.Generator, n: int, max_digits: int, exact_length: bool = False, carry_heavy: float = 0.0
+) -> tuple[np.ndarray, np.ndarray]:
     """Digit arrays ``(n, max_digits + 1)`` (LSB first, last column 0) for random additions.
 
     Args:
@@ -149,6 +152,7 @@ def generalization_pairs(n: int, digits: int, seed: int = 0, carry_heavy: float 
 
 # --------------------------------------------------------------------------- model
 
+
 def build_model(hidden_units: int = 32, seed: int = 0) -> Any:
     """``Input(None, 20) -> SimpleRNN(hidden_units, tanh) -> Dense(10, softmax)`` at each step.
 
@@ -163,11 +167,16 @@ def build_model(hidden_units: int = 32, seed: int = 0) -> Any:
     return keras.Sequential(
         [
             keras.Input(shape=(None, FEATURES), name="digit_pairs"),
-            keras.layers.SimpleRNN(hidden_units, return_sequences=True, name="carry_rnn",
-                                   kernel_initializer=init.GlorotUniform(seed=seed),
-                                   recurrent_initializer=init.Orthogonal(seed=seed + 1)),
-            keras.layers.Dense(10, activation="softmax", name="sum_digit",
-                               kernel_initializer=init.GlorotUniform(seed=seed + 2)),
+            keras.layers.SimpleRNN(
+                hidden_units,
+                return_sequences=True,
+                name="carry_rnn",
+                kernel_initializer=init.GlorotUniform(seed=seed),
+                recurrent_initializer=init.Orthogonal(seed=seed + 1),
+            ),
+            keras.layers.Dense(
+                10, activation="softmax", name="sum_digit", kernel_initializer=init.GlorotUniform(seed=seed + 2)
+            ),
         ],
         name=f"aligned_adder_{hidden_units}",
     )
@@ -177,12 +186,12 @@ def build_model(hidden_units: int = 32, seed: int = 0) -> Any:
 class LongSettings:
     """Every knob of ``train``; the defaults are the chapter's."""
 
-    n_train: int = 60_000         # random additions drawn once, operands of 1..max_digits digits
-    carry_heavy: float = 0.3      # share of them built to carry through long runs
+    n_train: int = 60_000  # random additions drawn once, operands of 1..max_digits digits
+    carry_heavy: float = 0.3  # share of them built to carry through long runs
     batch_size: int = 256
     epochs: int = 30
-    learning_rate: float = 0.01   # Adam, decayed with a cosine to 0
-    verbose: int = 2              # 0 silent; otherwise one compact line every few epochs
+    learning_rate: float = 0.01  # Adam, decayed with a cosine to 0
+    verbose: int = 2  # 0 silent; otherwise one compact line every few epochs
     jit_compile: bool = True
 
 
@@ -217,27 +226,46 @@ def train(model: Any, max_digits: int = 8, seed: int = 0, **settings: Any) -> di
     keras.utils.set_random_seed(seed)
     steps = -(-config.n_train // config.batch_size) * config.epochs
     schedule = keras.optimizers.schedules.CosineDecay(config.learning_rate, steps)
-    model.compile(optimizer=keras.optimizers.Adam(schedule), loss="sparse_categorical_crossentropy",
-                  metrics=["accuracy"], jit_compile=config.jit_compile)
+    model.compile(
+        optimizer=keras.optimizers.Adam(schedule),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+        jit_compile=config.jit_compile,
+    )
     every = max(1, config.epochs // 6)
     start = time.perf_counter()
 
     def report(epoch: int, logs: dict | None) -> None:
         if config.verbose and ((epoch + 1) % every == 0 or epoch + 1 == config.epochs):
             logs = logs or {}
-            print(f"epoch {epoch + 1:>3}/{config.epochs}  {time.perf_counter() - start:5.1f}s  "
-                  f"loss {logs.get('loss', float('nan')):.2e}  per-digit accuracy {logs.get('accuracy', float('nan')):.5f}",
-                  flush=True)
+            print(
+                f"epoch {epoch + 1:>3}/{config.epochs}  {time.perf_counter() - start:5.1f}s  "
+                f"loss {logs.get('loss', float('nan')):.2e}  "
+                f"per-digit accuracy {logs.get('accuracy', float('nan')):.5f}",
+                flush=True,
+            )
 
-    history = model.fit(x, target, batch_size=config.batch_size, epochs=config.epochs, verbose=0,
-                        callbacks=[keras.callbacks.LambdaCallback(on_epoch_end=report)])
+    history = model.fit(
+        x,
+        target,
+        batch_size=config.batch_size,
+        epochs=config.epochs,
+        verbose=0,
+        callbacks=[keras.callbacks.LambdaCallback(on_epoch_end=report)],
+    )
     seconds = time.perf_counter() - start
-    return {"loss": [float(v) for v in history.history["loss"]],
-            "accuracy": [float(v) for v in history.history["accuracy"]],
-            "seconds": seconds, "max_digits": max_digits, "seed": seed, "settings": asdict(config)}
+    return {
+        "loss": [float(v) for v in history.history["loss"]],
+        "accuracy": [float(v) for v in history.history["accuracy"]],
+        "seconds": seconds,
+        "max_digits": max_digits,
+        "seed": seed,
+        "settings": asdict(config),
+    }
 
 
 # --------------------------------------------------------------------------- using it
+
 
 def probabilities(model: Any, a_list: list[str], b_list: list[str]) -> np.ndarray:
     """Per-step digit probabilities ``(n, steps, 10)`` for the additions ``a_list[i] + b_list[i]``.
@@ -245,7 +273,9 @@ def probabilities(model: Any, a_list: list[str], b_list: list[str]) -> np.ndarra
     ``steps`` is one more than the longest operand; rows are LSB first.
     """
     if len(a_list) != len(b_list) or not a_list:
-        raise ValueError(f"a_list and b_list must be non-empty and of equal length, got {len(a_list)} and {len(b_list)}")
+        raise ValueError(
+            f"a_list and b_list must be non-empty and of equal length, got {len(a_list)} and {len(b_list)}"
+        )
     for i, (a, b) in enumerate(zip(a_list, b_list)):
         check_number(f"a_list[{i}]" if len(a_list) > 1 else "a", a)
         check_number(f"b_list[{i}]" if len(b_list) > 1 else "b", b)

@@ -42,6 +42,7 @@ from typing import Any
 import numpy as np
 
 from helpers.checks import check_choice, check_float, check_int
+from helpers.display import ProgressBlock
 
 #: The 12 characters the network reads and writes; index = position in this string.
 CHARS = "0123456789+ "
@@ -61,6 +62,7 @@ _QUESTION = re.compile(r"^(\d+)\+(\d+)$")
 
 
 # --------------------------------------------------------------------------- data
+
 
 def question_length(digits: int) -> int:
     """Characters in a padded question: ``digits + 1 + digits`` (7 for 3 digits)."""
@@ -104,8 +106,14 @@ class Questions:
     def subset(self, index: slice | np.ndarray) -> Questions:
         """The questions at ``index`` (a slice or an integer array)."""
         picks = np.arange(len(self))[index]
-        return Questions([self.questions[i] for i in picks], [self.answers[i] for i in picks],
-                         self.x[picks], self.y[picks], self.digits, self.reverse)
+        return Questions(
+            [self.questions[i] for i in picks],
+            [self.answers[i] for i in picks],
+            self.x[picks],
+            self.y[picks],
+            self.digits,
+            self.reverse,
+        )
 
 
 def _random_operands(rng: np.random.Generator, count: int, digits: int) -> np.ndarray:
@@ -118,8 +126,9 @@ def _random_operands(rng: np.random.Generator, count: int, digits: int) -> np.nd
     return (raw * powers[None, :] * keep).sum(axis=1)
 
 
-def make_questions(n: int, digits: int, reverse: bool = True, seed: int = 0,
-                   operand_digits: int | None = None) -> Questions:
+def make_questions(
+    n: int, digits: int, reverse: bool = True, seed: int = 0, operand_digits: int | None = None
+) -> Questions:
     """Draw ``n`` distinct addition questions with operands of 1 to ``digits`` digits.
 
     As in the Keras example, each operand gets a random length then random digits, a
@@ -141,8 +150,10 @@ def make_questions(n: int, digits: int, reverse: bool = True, seed: int = 0,
     seed = check_int("seed", seed, 0)
     drawn = digits if operand_digits is None else check_int("operand_digits", operand_digits, 1, digits)
     if n > distinct_pairs(drawn):
-        raise ValueError(f"n must be at most {distinct_pairs(drawn)} for operands of up to {drawn} digits "
-                         f"(that many distinct questions exist), got {n}")
+        raise ValueError(
+            f"n must be at most {distinct_pairs(drawn)} for operands of up to {drawn} digits "
+            f"(that many distinct questions exist), got {n}"
+        )
     rng = np.random.default_rng(seed)
     seen: set[tuple[int, int]] = set()
     pairs: list[tuple[int, int]] = []
@@ -162,8 +173,14 @@ def make_questions(n: int, digits: int, reverse: bool = True, seed: int = 0,
     pairs = [pairs[i] for i in rng.permutation(len(pairs))]
     questions = [f"{a}+{b}" for a, b in pairs]
     answers = [str(a + b) for a, b in pairs]
-    return Questions(questions, answers, encode_questions(questions, digits, reverse),
-                     _one_hot([answer.ljust(digits + 1) for answer in answers]), digits, reverse)
+    return Questions(
+        questions,
+        answers,
+        encode_questions(questions, digits, reverse),
+        _one_hot([answer.ljust(digits + 1) for answer in answers]),
+        digits,
+        reverse,
+    )
 
 
 def fresh_questions(seen: Questions, n: int, seed: int = 1) -> tuple[list[str], list[str]]:
@@ -204,14 +221,17 @@ def check_question(question: object, digits: int) -> tuple[int, int]:
             problem = "negative numbers are not allowed"
         else:
             bad = sorted(set(re.sub(r"[0-9+]", "", text)))
-            problem = f"it contains {''.join(bad)!r} (allowed: digits 0-9 and one '+')" if bad else \
-                "an operand is missing"
+            problem = (
+                f"it contains {''.join(bad)!r} (allowed: digits 0-9 and one '+')" if bad else "an operand is missing"
+            )
         raise ValueError(f"question {question!r} is not of the form 'a+b' with non-negative whole numbers: {problem}")
     a, b = int(match.group(1)), int(match.group(2))
     for name, value in (("first", a), ("second", b)):
         if len(str(value)) > digits:
-            raise ValueError(f"question {question!r}: the {name} operand has {len(str(value))} digits; "
-                             f"this model supports at most {digits}")
+            raise ValueError(
+                f"question {question!r}: the {name} operand has {len(str(value))} digits; "
+                f"this model supports at most {digits}"
+            )
     return a, b
 
 
@@ -236,6 +256,7 @@ def decode(probabilities: np.ndarray) -> list[str]:
 
 
 # --------------------------------------------------------------------------- model
+
 
 def build_adder(digits: int, hidden_units: int = 128) -> Any:
     """The example's network for operands of up to ``digits`` digits.
@@ -267,14 +288,16 @@ def add(model: Any, questions: list[str], digits: int, reverse: bool = True) -> 
     return [answer for answer, _ in add_with_confidence(model, questions, digits, reverse)]
 
 
-def add_with_confidence(model: Any, questions: list[str], digits: int,
-                        reverse: bool = True) -> list[tuple[str, list[float]]]:
+def add_with_confidence(
+    model: Any, questions: list[str], digits: int, reverse: bool = True
+) -> list[tuple[str, list[float]]]:
     """Like ``add`` but each answer comes with the probability of each character written
     (padding spaces included, so a confident blank counts too)."""
     x = encode_questions(questions, digits, reverse)
     if tuple(model.input_shape[1:]) != x.shape[1:]:
-        raise ValueError(f"digits={digits} does not match the model, which reads questions of shape "
-                         f"{tuple(model.input_shape[1:])}")
+        raise ValueError(
+            f"digits={digits} does not match the model, which reads questions of shape {tuple(model.input_shape[1:])}"
+        )
     probabilities = predict(model, x)
     answers = decode(probabilities)
     confidence = probabilities.max(axis=-1)
@@ -283,8 +306,9 @@ def add_with_confidence(model: Any, questions: list[str], digits: int,
 
 def predict(model: Any, x: np.ndarray, batch_size: int = 4096) -> np.ndarray:
     """Output probabilities ``(n, digits + 1, 12)`` for one-hot questions ``x``."""
-    outputs = [np.asarray(model(x[start:start + batch_size], training=False))
-               for start in range(0, len(x), batch_size)]
+    outputs = [
+        np.asarray(model(x[start : start + batch_size], training=False)) for start in range(0, len(x), batch_size)
+    ]
     return np.concatenate(outputs)
 
 
@@ -302,6 +326,7 @@ def character_accuracy(model: Any, data: Questions) -> float:
 
 # --------------------------------------------------------------------------- training
 
+
 @dataclass(frozen=True)
 class Seq2SeqSettings:
     """Every knob of ``train_adder``; the defaults are the book's fast configuration.
@@ -309,27 +334,27 @@ class Seq2SeqSettings:
     ``ORIGINAL`` below holds the Keras example's values.
     """
 
-    n_questions: int | None = None      # None: the example's size for these digits (EXAMPLE_SIZES)
-    operand_digits: int | None = None   # train on operands of at most this many digits (None: digits)
-    validation_split: float = 0.1       # the last 10% are held out, as in the example
+    n_questions: int | None = None  # None: the example's size for these digits (EXAMPLE_SIZES)
+    operand_digits: int | None = None  # train on operands of at most this many digits (None: digits)
+    validation_split: float = 0.1  # the last 10% are held out, as in the example
     reverse: bool = True
     hidden_units: int = 128
-    batch_size: int = 120               # 45,000 training questions = 375 full batches: no ragged last one
-    learning_rate: float = 0.02         # peak learning rate of Adam
-    beta_2: float = 0.99                # Adam's second-moment decay (Keras' default: 0.999)
-    schedule: str = "trapezoid"         # "trapezoid", "cosine" or "constant" (see learning_rate_at)
-    warmup_epochs: float = 0.5          # linear warm-up (trapezoid and cosine schedules)
-    decay_fraction: float = 0.4         # trapezoid: linear decay to 0 over this last share of the steps
-    clipnorm: float | None = 1.0        # gradient clipping, None for none
-    epochs: int = 5                     # the most epochs (the schedule spans them)
+    batch_size: int = 120  # 45,000 training questions = 375 full batches: no ragged last one
+    learning_rate: float = 0.02  # peak learning rate of Adam
+    beta_2: float = 0.99  # Adam's second-moment decay (Keras' default: 0.999)
+    schedule: str = "trapezoid"  # "trapezoid", "cosine" or "constant" (see learning_rate_at)
+    warmup_epochs: float = 0.5  # linear warm-up (trapezoid and cosine schedules)
+    decay_fraction: float = 0.4  # trapezoid: linear decay to 0 over this last share of the steps
+    clipnorm: float | None = 1.0  # gradient clipping, None for none
+    epochs: int = 5  # the most epochs (the schedule spans them)
     target_exact: float | None = 0.995  # stop once held-out exact-match reaches it (None: never)
-    checks_per_epoch: int = 4           # held-out exact-match checks per epoch (the stop is tested at each)
-    jit_compile: bool = False           # XLA (slower on 2 CPU cores: compiling costs more than it saves)
-    steps_per_execution: int = 15       # batches per compiled call: fewer Python round trips, same math
-    show: int = 6                       # held-out questions shown after each epoch (as fit in 80 characters)
-    verbose: int = 2                    # 0 silent, 1 one line per epoch, 2 plus example answers
-    max_seconds: float | None = None    # stop after this much training time (None: no limit)
-    stop_epoch: int | None = None       # stop after this epoch; the schedule still spans `epochs`
+    checks_per_epoch: int = 4  # held-out exact-match checks per epoch (the stop is tested at each)
+    jit_compile: bool = False  # XLA (slower on 2 CPU cores: compiling costs more than it saves)
+    steps_per_execution: int = 15  # batches per compiled call: fewer Python round trips, same math
+    show: int = 6  # held-out questions shown after each epoch (as fit in 80 characters)
+    verbose: int = 2  # 0 silent, 1 one line per epoch, 2 plus example answers
+    max_seconds: float | None = None  # stop after this much training time (None: no limit)
+    stop_epoch: int | None = None  # stop after this epoch; the schedule still spans `epochs`
 
     def checked(self, digits: int) -> Seq2SeqSettings:
         drawn = digits
@@ -367,13 +392,28 @@ SCHEDULES = ("trapezoid", "cosine", "constant")
 
 #: The Keras example's settings, to pass as ``train_adder(3, **ORIGINAL)``: batch 32, Adam
 #: with Keras' defaults, 30 epochs, held-out accuracy looked at once per epoch.
-ORIGINAL = {"batch_size": 32, "learning_rate": 0.001, "beta_2": 0.999, "schedule": "constant", "clipnorm": None,
-            "epochs": 30, "target_exact": None, "checks_per_epoch": 1, "jit_compile": False,
-            "steps_per_execution": 1}
+ORIGINAL = {
+    "batch_size": 32,
+    "learning_rate": 0.001,
+    "beta_2": 0.999,
+    "schedule": "constant",
+    "clipnorm": None,
+    "epochs": 30,
+    "target_exact": None,
+    "checks_per_epoch": 1,
+    "jit_compile": False,
+    "steps_per_execution": 1,
+}
 
 
-def learning_rate_at(step: int, total_steps: int, warmup_steps: int, peak: float, schedule: str = "trapezoid",
-                     decay_fraction: float = 0.4) -> float:
+def learning_rate_at(
+    step: int,
+    total_steps: int,
+    warmup_steps: int,
+    peak: float,
+    schedule: str = "trapezoid",
+    decay_fraction: float = 0.4,
+) -> float:
     """Adam's learning rate at optimizer step ``step`` (0-based) of ``total_steps``.
 
     * ``"constant"``: ``peak`` throughout (the example).
@@ -435,20 +475,34 @@ def train_adder(digits: int = 3, seed: int = 0, **settings: Any) -> tuple[Any, A
     model = build_adder(digits, config.hidden_units)
     # The learning rate is a plain variable that the monitor sets before each compiled call
     # (every ``steps_per_execution`` batches), so a saved model needs no custom schedule class.
-    optimizer = keras.optimizers.Adam(learning_rate=config.learning_rate, beta_2=config.beta_2,
-                                      clipnorm=config.clipnorm)
-    model.compile(optimizer=optimizer, loss="categorical_crossentropy", metrics=["accuracy"],
-                  jit_compile=config.jit_compile, steps_per_execution=config.steps_per_execution)
+    optimizer = keras.optimizers.Adam(
+        learning_rate=config.learning_rate, beta_2=config.beta_2, clipnorm=config.clipnorm
+    )
+    model.compile(
+        optimizer=optimizer,
+        loss="categorical_crossentropy",
+        metrics=["accuracy"],
+        jit_compile=config.jit_compile,
+        steps_per_execution=config.steps_per_execution,
+    )
 
     monitor = ExactMatchMonitor(held_out, config, seed, math.ceil(len(train) / config.batch_size))
     # No ``validation_data``: the monitor's own pass over the held-out questions gives the
     # held-out loss and accuracies, so Keras does not run (and compile) a second one.
-    history = model.fit(train.x, train.y, batch_size=config.batch_size, epochs=config.epochs,
-                        callbacks=[monitor], verbose=0, shuffle=True)
+    history = model.fit(
+        train.x,
+        train.y,
+        batch_size=config.batch_size,
+        epochs=config.epochs,
+        callbacks=[monitor],
+        verbose=0,
+        shuffle=True,
+    )
     for key, values in monitor.extra.items():
         history.history[key] = values
-    history.params.update({"digits": digits, "seed": seed, "settings": asdict(config), "n_train": len(train),
-                           "n_held_out": len(held_out)})
+    history.params.update(
+        {"digits": digits, "seed": seed, "settings": asdict(config), "n_train": len(train), "n_held_out": len(held_out)}
+    )
     return model, history
 
 
@@ -456,36 +510,6 @@ def _callback_base() -> type:
     import keras
 
     return keras.callbacks.Callback
-
-
-class ProgressBlock:
-    """Lines of progress shown as one block: one output, updated in place, in a notebook
-    (so the static page shows one box per training run, not one per line); plain printed
-    lines elsewhere."""
-
-    def __init__(self) -> None:
-        self.lines: list[str] = []
-        self._handle = None
-        try:
-            from IPython import get_ipython
-
-            shell = get_ipython()
-        except ImportError:  # pragma: no cover - IPython is a dependency of the book
-            shell = None
-        self._in_kernel = shell is not None and hasattr(shell, "kernel")
-
-    def add(self, line: str) -> None:
-        self.lines.append(line)
-        if not self._in_kernel:
-            print(line, flush=True)
-            return
-        from IPython.display import display
-
-        bundle = {"text/plain": "\n".join(self.lines)}
-        if self._handle is None:
-            self._handle = display(bundle, raw=True, display_id=True)
-        else:
-            self._handle.update(bundle, raw=True)
 
 
 class ExactMatchMonitor:
@@ -506,12 +530,14 @@ class ExactMatchMonitor:
         class _Monitor(base):
             def __init__(self) -> None:
                 super().__init__()
-                self.extra: dict[str, list] = {key: [] for key in (
-                    "val_loss", "val_accuracy", "val_exact", "epoch", "seconds", "learning_rate", "checks")}
+                self.extra: dict[str, list] = {
+                    key: []
+                    for key in ("val_loss", "val_accuracy", "val_exact", "epoch", "seconds", "learning_rate", "checks")
+                }
                 self._rng = np.random.default_rng([seed, 1])
                 self._progress = ProgressBlock() if config.verbose else None
                 self._started = 0.0
-                self._evaluating = 0.0      # seconds spent on held-out checks, not counted as training
+                self._evaluating = 0.0  # seconds spent on held-out checks, not counted as training
                 self._next_check = check_every
                 self._last: dict[str, Any] = {}
 
@@ -531,11 +557,15 @@ class ExactMatchMonitor:
                 picked = np.take_along_axis(probabilities, targets[..., None], axis=-1)
                 step = self._step()
                 self._last = {
-                    "val_exact": float(right.mean()), "val_accuracy": float(np.mean(guesses == targets)),
+                    "val_exact": float(right.mean()),
+                    "val_accuracy": float(np.mean(guesses == targets)),
                     # Keras' categorical cross-entropy: the mean over every (answer, step) pair.
                     "val_loss": float(-np.mean(np.log(np.clip(picked, 1e-7, 1.0)))),
-                    "epoch": step / steps_per_epoch, "seconds": seconds,
-                    "probabilities": probabilities, "right": right}
+                    "epoch": step / steps_per_epoch,
+                    "seconds": seconds,
+                    "probabilities": probabilities,
+                    "right": right,
+                }
                 self.extra["checks"].append((round(step / steps_per_epoch, 4), self._last["val_exact"], seconds))
                 self._evaluating += time.perf_counter() - began
                 stop = config.target_exact is not None and self._last["val_exact"] >= config.target_exact
@@ -548,8 +578,14 @@ class ExactMatchMonitor:
 
             def on_train_batch_begin(self, batch, logs=None):
                 if config.schedule != "constant":
-                    rate = learning_rate_at(self._step(), total_steps, warmup_steps, config.learning_rate,
-                                            config.schedule, config.decay_fraction)
+                    rate = learning_rate_at(
+                        self._step(),
+                        total_steps,
+                        warmup_steps,
+                        config.learning_rate,
+                        config.schedule,
+                        config.decay_fraction,
+                    )
                     self.model.optimizer.learning_rate = rate
 
             def on_train_batch_end(self, batch, logs=None):
@@ -563,7 +599,7 @@ class ExactMatchMonitor:
             def on_epoch_end(self, epoch, logs=None):
                 step = self._step()
                 self._next_check = (step // check_every + 1) * check_every
-                if self.model.stop_training:     # stopped inside the epoch: report that check
+                if self.model.stop_training:  # stopped inside the epoch: report that check
                     stop = True
                 else:
                     stop = self._check()
@@ -583,7 +619,8 @@ class ExactMatchMonitor:
                 self._progress.add(
                     f"epoch {last['epoch']:4.2f}/{config.epochs} {last['seconds']:6.1f} s  "
                     f"loss {logs.get('loss', float('nan')):.3f}  held out: "
-                    f"{last['val_accuracy']:6.2%} chars, {last['val_exact']:6.2%} answers right")
+                    f"{last['val_accuracy']:6.2%} chars, {last['val_exact']:6.2%} answers right"
+                )
                 if config.verbose == 2 and config.show:
                     picks = self._rng.choice(len(held_out), size=min(config.show, len(held_out)), replace=False)
                     texts = decode(last["probabilities"][picks])
@@ -619,20 +656,22 @@ def _check_bool(name: str, value: object) -> bool:
 
 # --------------------------------------------------------------------------- chapter tables
 
+
 def questions_of_length(n: int, length: int, seed: int = 0) -> tuple[list[str], list[str]]:
     """``n`` random questions whose two operands both have exactly ``length`` digits, and their answers."""
     n = check_int("n", n, 1)
     length = check_int("length", length, 1, MAX_DIGITS)
     rng = np.random.default_rng([check_int("seed", seed, 0), length])
     low = 10 ** (length - 1) if length > 1 else 0
-    a = rng.integers(low, 10 ** length, size=n)
-    b = rng.integers(low, 10 ** length, size=n)
+    a = rng.integers(low, 10**length, size=n)
+    b = rng.integers(low, 10**length, size=n)
     pairs = list(zip(a.tolist(), b.tolist(), strict=True))
     return [f"{x}+{y}" for x, y in pairs], [str(x + y) for x, y in pairs]
 
 
-def exact_by_length(model: Any, digits: int, lengths: list[int], n: int = 500, reverse: bool = True,
-                    seed: int = 0) -> dict[int, float]:
+def exact_by_length(
+    model: Any, digits: int, lengths: list[int], n: int = 500, reverse: bool = True, seed: int = 0
+) -> dict[int, float]:
     """Exact-match accuracy on questions whose operands have exactly each of ``lengths`` digits."""
     scores = {}
     for length in lengths:
@@ -647,8 +686,12 @@ def exact_by_length(model: Any, digits: int, lengths: list[int], n: int = 500, r
 #: "example_sizes": the fast configuration on the example's numbers of questions.
 #: "original": the example's sizes *and* settings (batch 32, 30 epochs): hours on 2 cores.
 TABLE_PRESETS: dict[str, dict[int, dict[str, Any]]] = {
-    "book": {2: {"n_questions": 5_000, "batch_size": 100, "epochs": 25}, 3: {"n_questions": 50_000},
-             4: {"n_questions": 90_000, "epochs": 4}, 5: {"n_questions": 90_000, "epochs": 3}},
+    "book": {
+        2: {"n_questions": 5_000, "batch_size": 100, "epochs": 25},
+        3: {"n_questions": 50_000},
+        4: {"n_questions": 90_000, "epochs": 4},
+        5: {"n_questions": 90_000, "epochs": 3},
+    },
     "example_sizes": {d: {"n_questions": n} for d, n in EXAMPLE_SIZES.items()},
     "original": {d: {"n_questions": n, **ORIGINAL} for d, n in EXAMPLE_SIZES.items()},
 }
@@ -658,32 +701,54 @@ def table_row(history: Any) -> dict[str, Any]:
     """One row of the results table from a ``train_adder`` history."""
     reached, _ = epochs_to(history, 0.99)
     values = history.history
-    return {"digits": history.params["digits"], "questions": history.params["n_train"] + history.params["n_held_out"],
-            "batch": history.params["settings"]["batch_size"], "epochs": round(values["epoch"][-1], 2),
-            "seconds": round(values["seconds"][-1], 1), "char_accuracy": values["val_accuracy"][-1],
-            "exact_match": values["val_exact"][-1], "epoch_99_exact": reached}
+    return {
+        "digits": history.params["digits"],
+        "questions": history.params["n_train"] + history.params["n_held_out"],
+        "batch": history.params["settings"]["batch_size"],
+        "epochs": round(values["epoch"][-1], 2),
+        "seconds": round(values["seconds"][-1], 1),
+        "char_accuracy": values["val_accuracy"][-1],
+        "exact_match": values["val_exact"][-1],
+        "epoch_99_exact": reached,
+    }
 
 
 #: Worded headers for the results table's columns, in reading order.
-TABLE_HEADERS = {"digits": "digits", "questions": "questions", "batch": "batch size", "epochs": "epochs",
-                 "seconds": "training seconds", "char_accuracy": "characters right",
-                 "exact_match": "answers right", "epoch_99_exact": "epochs to 99% of answers"}
+TABLE_HEADERS = {
+    "digits": "digits",
+    "questions": "questions",
+    "batch": "batch size",
+    "epochs": "epochs",
+    "seconds": "training seconds",
+    "char_accuracy": "characters right",
+    "exact_match": "answers right",
+    "epoch_99_exact": "epochs to 99% of answers",
+}
 
 
 def readable_table(table: Any) -> Any:
     """``results_table``'s DataFrame for reading: worded headers, formatted numbers, no index
     (a pandas ``Styler``); the accuracies are on the held-out questions."""
+
     def epochs(value: Any) -> str:
         return "not reached" if value is None or value != value else f"{value:g}"
 
     shown = table[list(TABLE_HEADERS)].rename(columns=TABLE_HEADERS)
-    return shown.style.format({
-        "questions": "{:,}", "epochs": epochs, "training seconds": "{:.0f}", "characters right": "{:.1%}",
-        "answers right": "{:.1%}", "epochs to 99% of answers": epochs}).hide(axis="index")
+    return shown.style.format(
+        {
+            "questions": "{:,}",
+            "epochs": epochs,
+            "training seconds": "{:.0f}",
+            "characters right": "{:.1%}",
+            "answers right": "{:.1%}",
+            "epochs to 99% of answers": epochs,
+        }
+    ).hide(axis="index")
 
 
-def results_table(runs: dict[int, dict[str, Any]], seed: int = 0, done: dict[int, Any] | None = None,
-                  **common: Any) -> tuple[Any, dict[int, Any]]:
+def results_table(
+    runs: dict[int, dict[str, Any]], seed: int = 0, done: dict[int, Any] | None = None, **common: Any
+) -> tuple[Any, dict[int, Any]]:
     """Train one adder per entry of ``runs`` (``{digits: settings}``) and tabulate them.
 
     Args:

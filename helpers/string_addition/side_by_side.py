@@ -28,8 +28,7 @@ def parse(question: str) -> tuple[str, str]:
     return a.lstrip("0") or "0", b.lstrip("0") or "0"
 
 
-def answer_both(seq_model: Any, digits: int, long_model: Any, question: str,
-                reverse: bool = True) -> dict[str, Any]:
+def answer_both(seq_model: Any, digits: int, long_model: Any, question: str, reverse: bool = True) -> dict[str, Any]:
     """Both models' answers to ``question`` with per-digit confidence.
 
     Returns a dict with ``question``, ``truth`` and, for ``"seq2seq"`` and ``"aligned"``,
@@ -41,17 +40,24 @@ def answer_both(seq_model: Any, digits: int, long_model: Any, question: str,
     result: dict[str, Any] = {"question": f"{a}+{b}", "truth": truth}
     try:
         [(answer, confidence)] = seq2seq.add_with_confidence(seq_model, [f"{a}+{b}"], digits, reverse)
-        result["seq2seq"] = {"answer": answer, "digits": list(answer),
-                             "confidence": confidence[:len(answer)], "right": answer == truth}
+        result["seq2seq"] = {
+            "answer": answer,
+            "digits": list(answer),
+            "confidence": confidence[: len(answer)],
+            "right": answer == truth,
+        }
     except ValueError as error:
         result["seq2seq"] = {"error": str(error)}
     probabilities = long_addition.probabilities(long_model, [a], [b])[0]
     written = probabilities.argmax(axis=-1)
     answer = long_addition.to_strings(written[None, :])[0]
     kept = len(answer)
-    result["aligned"] = {"answer": answer, "digits": list(answer),
-                         "confidence": [float(p) for p in probabilities.max(axis=-1)[:kept][::-1]],
-                         "right": answer == truth}
+    result["aligned"] = {
+        "answer": answer,
+        "digits": list(answer),
+        "confidence": [float(p) for p in probabilities.max(axis=-1)[:kept][::-1]],
+        "right": answer == truth,
+    }
     return result
 
 
@@ -67,8 +73,15 @@ def plot_answers(results: list[dict[str, Any]], max_digits_shown: int = 24) -> A
             entry = result[key]
             title = f"{_short(result['question'])}  ({'seq2seq LSTM' if key == 'seq2seq' else 'aligned RNN'})"
             if "error" in entry:
-                ax.text(0.5, 0.5, "cannot read this question:\n" + _wrap(entry["error"]), ha="center", va="center",
-                        fontsize=8, transform=ax.transAxes)
+                ax.text(
+                    0.5,
+                    0.5,
+                    "cannot read this question:\n" + _wrap(entry["error"]),
+                    ha="center",
+                    va="center",
+                    fontsize=8,
+                    transform=ax.transAxes,
+                )
                 ax.set_axis_off()
                 ax.set_title(title, fontsize=9)
                 continue
@@ -88,16 +101,14 @@ def plot_answers(results: list[dict[str, Any]], max_digits_shown: int = 24) -> A
     return fig
 
 
-def adder_widget(seq_model: Any, digits: int, long_model: Any, initial: str = "123+456",
-                 reverse: bool = True) -> Any:
+def adder_widget(seq_model: Any, digits: int, long_model: Any, initial: str = "123+456", reverse: bool = True) -> Any:
     """An ipywidgets text box: type ``"123+456"`` (or two long numbers) and press Enter to
     see both models' answers with per-digit confidence."""
     import ipywidgets as widgets
     import matplotlib.pyplot as plt
     from IPython.display import display
 
-    box = widgets.Text(value=initial, description="a+b:", continuous_update=False,
-                       layout=widgets.Layout(width="60%"))
+    box = widgets.Text(value=initial, description="a+b:", continuous_update=False, layout=widgets.Layout(width="60%"))
     output = widgets.Output()
 
     def show(_change: Any = None) -> None:
