@@ -2,31 +2,11 @@
 
 from __future__ import annotations
 
-import nbformat
 import pytest
-from conftest import NOTEBOOKS, SMALL_PARAMETERS, glued
+from conftest import SMALL_PARAMETERS, glued
 
 NAME = "02_inside_the_hidden_layer.ipynb"
 SMALL = SMALL_PARAMETERS[NAME]
-
-
-def test_committed_notebook_has_no_outputs_and_one_parameters_cell():
-    notebook = nbformat.read(NOTEBOOKS / NAME, as_version=4)
-    assert notebook.metadata["kernelspec"]["name"] == "python3"
-    code = [cell for cell in notebook.cells if cell.cell_type == "code"]
-    assert all(not cell.get("outputs") and cell.get("execution_count") is None for cell in code)
-    tagged = [cell for cell in notebook.cells if "parameters" in cell.metadata.get("tags", [])]
-    assert len(tagged) == 1
-    for name in SMALL:
-        assert f"{name} = " in tagged[0].source, f"parameter {name} missing from the parameters cell"
-    titles = [
-        line
-        for cell in notebook.cells
-        if cell.cell_type == "markdown"
-        for line in cell.source.splitlines()
-        if line.startswith("# ")
-    ]
-    assert len(titles) == 1
 
 
 @pytest.fixture(scope="module")

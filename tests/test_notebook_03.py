@@ -4,32 +4,12 @@ from __future__ import annotations
 
 import math
 
-import nbformat
 import pytest
-from conftest import NOTEBOOKS, SMALL_PARAMETERS, glued
+from conftest import SMALL_PARAMETERS, glued
 
 NAME = "03_string_addition.ipynb"
 
 SMALL = SMALL_PARAMETERS[NAME]
-
-
-def test_committed_without_outputs_and_with_one_parameters_cell():
-    notebook = nbformat.read(NOTEBOOKS / NAME, as_version=4)
-    tagged = [c for c in notebook.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
-    assert len(tagged) == 1
-    for name in SMALL:
-        assert f"{name} = " in tagged[0].source
-    assert all(not c.get("outputs") for c in notebook.cells if c.cell_type == "code")
-    assert notebook.metadata["kernelspec"]["name"] == "python3"
-    assert sum(1 for c in notebook.cells if c.cell_type == "markdown" and c.source.startswith("# ")) == 1
-    # The parameters are checked right after the parameters cell.
-    position = notebook.cells.index(tagged[0])
-    check = notebook.cells[position + 1].source
-    assert "check_parameters(" in check and "globals()" in check
-    # Code fits the page's code column; no glue role inside inline code (it stays raw markup).
-    code_lines = [line for c in notebook.cells if c.cell_type == "code" for line in c.source.splitlines()]
-    assert max(len(line) for line in code_lines) <= 80  # notebooks/ruff.toml
-    assert not any("`{glue" in c.source for c in notebook.cells if c.cell_type == "markdown")
 
 
 @pytest.mark.notebook

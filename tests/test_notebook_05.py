@@ -2,24 +2,12 @@
 
 from __future__ import annotations
 
-import nbformat
 import pytest
-from conftest import NOTEBOOKS, SMALL_PARAMETERS, glued
+from conftest import SMALL_PARAMETERS, glued
 
 NAME = "05_cartoon_avatars.ipynb"
 
 SMALL = SMALL_PARAMETERS[NAME]
-
-
-def test_committed_without_outputs_and_with_one_parameters_cell():
-    notebook = nbformat.read(NOTEBOOKS / NAME, as_version=4)
-    tagged = [c for c in notebook.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
-    assert len(tagged) == 1
-    for name in SMALL:
-        assert f"{name} = " in tagged[0].source
-    assert all(not c.get("outputs") for c in notebook.cells if c.cell_type == "code")
-    assert notebook.metadata["kernelspec"]["name"] == "python3"
-    assert sum(1 for c in notebook.cells if c.cell_type == "markdown" and c.source.startswith("# ")) == 1
 
 
 @pytest.mark.notebook
