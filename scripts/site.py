@@ -178,7 +178,8 @@ _LAYOUT_PROBE = r"""
         const cell = element.closest('div.cell');
         return cell ? Array.from(article.querySelectorAll('div.cell')).indexOf(cell) + 1 : null;
     };
-    const shown = element => element.getClientRects().length > 0;
+    // Chromium lays out a closed <details> (content-visibility), so test for one explicitly.
+    const shown = element => element.getClientRects().length > 0 && !element.closest("details:not([open])");
     const tables = Array.from(article.querySelectorAll('table')).filter(shown).map(table => {
         const box = table.getBoundingClientRect();
         const headers = Array.from(table.querySelectorAll('thead th')).map(th => th.innerText.trim());

@@ -298,7 +298,7 @@ def push_summary_table(summary: pd.DataFrame) -> Styler:
             "worst_seed": "worst seed",
             "worst_error": "worst error",
         },
-        formats={"mean accuracy": "{:.2%}", "worst seed": "{:.2%}", "worst error": "{:.3g}"},
+        formats={"mean accuracy": "{:.2%}", "worst seed": "{:.2%}", "worst error": "{:.3f}"},
     )
 
 
