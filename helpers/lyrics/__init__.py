@@ -16,22 +16,12 @@ Modules, one per concern:
 - ``__main__``: ``python -m helpers.lyrics generate|train``.
 """
 
+from helpers.lyrics.browser_export import export_for_browser
 from helpers.lyrics.corpus import Corpus, Song, load_corpus
 from helpers.lyrics.generation import generate
 from helpers.lyrics.metrics import evaluate, perplexity
 from helpers.lyrics.models import CONFIGS, TrainingConfig, get_config, load, prepare, save, train
 from helpers.lyrics.text import Vocabulary
-
-
-def export_for_browser(model, vocabulary, directory, name: str = "gene"):
-    """Export ``model`` (``<name>.onnx``) and ``vocabulary`` (``<name>_vocabulary.json``) into ``directory``.
-
-    The files the in-browser generator reads; returns ``{"model": path, "vocabulary": path}``.
-    """
-    from helpers.lyrics.browser_export import export_for_browser as export
-
-    return export(model, vocabulary, directory, name=name)
-
 
 __all__ = [
     "CONFIGS",
