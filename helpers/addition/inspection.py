@@ -133,6 +133,20 @@ def diagram_values(model: Any, a: int, b: int) -> tuple[list[np.ndarray], list[n
     return [kernel, v[:, None]], [np.array([a, b], float), steps["h"].to_numpy(), np.array([steps["v_h"].sum()])]
 
 
+def _edge_label(ax: Any, x: float, y: float, text: str) -> None:
+    """A weight written on its edge of the network diagram, on a white patch."""
+    ax.text(
+        x,
+        y,
+        text,
+        fontsize=8,
+        ha="center",
+        va="center",
+        zorder=3,
+        bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none"),
+    )
+
+
 def network_diagram(
     model: Any, a: int, b: int, ax: Any = None, title: str | None = None, input_labels: bool | None = None
 ) -> Any:
@@ -162,28 +176,10 @@ def network_diagram(
             ax.plot([p[0], q[0]], [p[1], q[1]], color="#999999", lw=1, zorder=1)
             x, y = p[0] + t * (q[0] - p[0]), p[1] + t * (q[1] - p[1])
             if input_labels:
-                ax.text(
-                    x,
-                    y,
-                    f"{kernel[i, j]:.3f}",
-                    fontsize=8,
-                    ha="center",
-                    va="center",
-                    zorder=3,
-                    bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none"),
-                )
+                _edge_label(ax, x, y, f"{kernel[i, j]:.3f}")
     for j, q in enumerate(hidden):
         ax.plot([q[0], output[0]], [q[1], output[1]], color="#999999", lw=1, zorder=1)
-        ax.text(
-            (q[0] + output[0]) / 2,
-            (q[1] + output[1]) / 2,
-            f"{v[j]:.2f}",
-            fontsize=8,
-            ha="center",
-            va="center",
-            zorder=3,
-            bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none"),
-        )
+        _edge_label(ax, (q[0] + output[0]) / 2, (q[1] + output[1]) / 2, f"{v[j]:.2f}")
     nodes = [(p, f"{int(n)}", "#e8eef7") for p, n in zip(inputs, values[0])]
     nodes += [(q, f"{h:.3f}", cmap(h)) for q, h in zip(hidden, values[1])]
     nodes += [(output, f"{values[2][0]:.3f}", "#e8eef7")]
