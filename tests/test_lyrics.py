@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -163,6 +164,29 @@ def test_vocabulary_windows_and_lookup():
         text.tokenize("a string")
 
 
+@pytest.mark.parametrize("stride", [1, 2, 3, 4])
+def test_language_model_pieces_score_every_word_once_per_overlap(stride):
+    songs = [np.arange(5, 12, dtype=np.int32), np.array([20, 21], np.int32), np.array([30], np.int32)]
+    x, y, weights = text.chunks(songs, window=4, stride=stride)
+    assert x.shape == y.shape == weights.shape and x.shape[1] == 4
+    # Targets are the inputs shifted by one word, and padding is never scored.
+    np.testing.assert_array_equal(x[:, 1:], y[:, :-1])
+    assert (y[weights > 0] > 0).all()
+    # Every word after a song's first (and no first word) is scored, window / stride times or more.
+    scored = Counter(int(t) for t in y[weights > 0])
+    wanted = [*range(6, 12), 21]
+    assert sorted(scored) == wanted
+    assert min(scored.values()) >= max(1, 4 // stride)
+    # A piece's last position reads exactly the window generation reads for that word.
+    windows_x, windows_y = text.windows(songs, window=4)
+    by_target = {int(t): tuple(row) for row, t in zip(windows_x, windows_y, strict=True)}
+    for row, targets, weight in zip(x, y, weights, strict=True):
+        if weight[-1] > 0:
+            assert tuple(row) == by_target[int(targets[-1])]
+    with pytest.raises(ValueError, match="stride"):
+        text.chunks(songs, window=4, stride=5)
+
+
 # --- training, saving, resuming ----------------------------------------------------------------
 
 
@@ -174,6 +198,25 @@ def test_training_uses_only_training_songs_and_reports_held_out(tiny, corpus):
     assert history.epochs == 2 and len(history.history["val_loss"]) == 2
     assert history.history["loss"][1] < history.history["loss"][0]
     assert model.output_shape == (None, len(vocabulary))
+
+
+def test_every_word_training_is_scored_on_the_same_held_out_windows(tiny):
+    model, vocabulary, history, data = tiny
+    assert models.get_config("gene").targets == "every word" and models.get_config("original").targets == "last word"
+    # The returned network reads a window and gives the next word: the same interface as the blog's.
+    assert model.input_shape == (None, vocabulary.window) and model.output_shape == (None, len(vocabulary))
+    # Its recorded held-out loss is the cross-entropy evaluate() computes on the held-out songs' windows.
+    best = history.history["val_loss"][history.best_epoch - 1]
+    assert best == pytest.approx(lyrics.evaluate(model, vocabulary, data.held_out_songs)["cross_entropy"], abs=1e-5)
+    # The every-step network's last step is the window network (same weights, same order).
+    config = models.get_config("gene", **TINY)
+    every_step = models.build_model(len(vocabulary), vocabulary.window, config, every_step=True)
+    every_step.set_weights(model.get_weights())
+    np.testing.assert_allclose(
+        every_step.predict(data.x_held_out[:32], verbose=0)[:, -1],
+        model.predict(data.x_held_out[:32], verbose=0),
+        atol=1e-6,
+    )
 
 
 def test_configs_are_the_blogs_and_unknown_names_refused():

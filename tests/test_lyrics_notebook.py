@@ -34,6 +34,10 @@ def test_chapter_4_executes_and_its_results_hold(executed):
         assert 0.0 <= values[name] <= 1.0, name
     assert values["gene_held_top1"] <= values["gene_held_top5"]
     assert 1 < values["gene_perplexity"] < values["vocabulary_size"]
+    # The book's Gene Lyrica One trains on pieces of songs: far fewer examples than one window per word.
+    assert 1 <= values["gene_stride"] <= values["window"]
+    assert values["gene_reads"] == values["window"] / values["gene_stride"]
+    assert 0 < values["gene_pieces"] < values["training_windows"]
     # The n-gram baselines, one per order asked for, and the comparison glued from them.
     assert set(values["ngram_perplexities"]) == set(SMALL["NGRAM_ORDERS"])
     assert values["best_ngram_perplexity"] == min(values["ngram_perplexities"].values()) or math.isclose(

@@ -176,6 +176,39 @@ def windows(encoded_songs: list[np.ndarray], window: int) -> tuple[np.ndarray, n
     return inputs, targets
 
 
+def chunks(encoded_songs: list[np.ndarray], window: int, stride: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Language-model examples: ``window`` words of a song and, at every position, the word after it.
+
+    Each song is left-padded with ``window - 1`` zeros (the padding generation uses for a
+    short seed) and cut into pieces of ``window`` words starting every ``stride`` words
+    (``stride == window``: pieces that do not overlap). Returns ``(inputs, targets, weights)``,
+    each ``(pieces, window)``: ``targets`` is ``inputs`` shifted by one word, ``weights`` is 1
+    where the target is a word to predict (not padding, not the song's first word, which no
+    model is scored on) and 0 elsewhere. Every word after a song's first is a target in
+    ``window / stride`` pieces (at least one), read after between 1 and ``window`` words of
+    its song, the last position of a piece exactly as :func:`windows` presents it.
+    """
+    check_int("window", window, minimum=1)
+    check_int("stride", stride, minimum=1, maximum=window)
+    inputs, targets, weights = [], [], []
+    for ids in encoded_songs:
+        if len(ids) < 2:
+            continue
+        padded = np.concatenate([np.zeros(window - 1, np.int32), ids, np.zeros(window, np.int32)])
+        scored = np.zeros(len(padded), np.float32)
+        scored[window : window - 1 + len(ids)] = 1.0  # every word after the first
+        # Pieces whose targets include at least one scored word: target positions start + 1 .. start + window.
+        for start in range(0, window - 1 + len(ids) - 1, stride):
+            if scored[start + 1 : start + window + 1].any():
+                inputs.append(padded[start : start + window])
+                targets.append(padded[start + 1 : start + window + 1])
+                weights.append(scored[start + 1 : start + window + 1])
+    if not inputs:
+        empty = np.zeros((0, window), np.int32)
+        return empty, empty, np.zeros((0, window), np.float32)
+    return np.stack(inputs), np.stack(targets), np.stack(weights)
+
+
 def detokenize(words: list[str]) -> str:
     """Words back to text: ``¶`` starts a new line, other words are joined with spaces."""
     lines, current = [], []
