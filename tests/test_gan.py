@@ -166,6 +166,73 @@ def test_packed_and_conditional_runs():
         conditional.generate(2, conditions={"shade": np.array([0, 3])})
 
 
+def test_candidate_fixes_build_train_and_resume(tmp_path):
+    from dataclasses import replace
+
+    from helpers.gan.models import CONFIGS, get_config
+
+    images, labels = tiny_ellipses()
+    rest = {k: v for k, v in TINY.items() if k != "config"}
+    ttur = train_gan(images, config="book_ttur", epochs=1, **rest)
+    assert ttur.config.discriminator_learning_rate == 4 * ttur.config.learning_rate
+    spectral = train_gan(images, config="book_spectral", epochs=1, **rest)
+    kinds = {type(layer).__name__ for layer in spectral.discriminator.layers}
+    assert "SpectralNormalization" in kinds and "BatchNormalization" not in kinds
+    # DiffAugment draws its randomness from the seed: same seed, same run; a killed run resumes exactly.
+    whole = train_gan(images, config="book_diffaugment", epochs=2, labels=labels, **rest)
+    again = train_gan(images, config="book_diffaugment", epochs=2, labels=labels, **rest)
+    np.testing.assert_array_equal(whole.snapshots, again.snapshots)
+    train_gan(images, config="book_diffaugment", epochs=2, checkpoint_dir=tmp_path, stop_after=1, **rest)
+    resumed = train_gan(images, config="book_diffaugment", epochs=2, checkpoint_dir=tmp_path, **rest)
+    np.testing.assert_allclose(resumed.snapshots, whole.snapshots, atol=1e-5)
+    with pytest.raises(ValueError, match="config.augment must hold only"):
+        get_config(replace(CONFIGS["book"], augment=("flip",)))
+
+
+def test_diff_augment_translates_and_recolours_differentiably():
+    import tensorflow as tf
+
+    from helpers.gan.training import augment
+
+    images = tf.constant(np.random.default_rng(0).uniform(-1, 1, (8, 16, 16, 3)).astype(np.float32))
+    seed = tf.constant([3, 4], dtype=tf.int32)
+    shifted = augment(images, ("translation",), seed).numpy()
+    assert shifted.shape == images.shape
+    np.testing.assert_array_equal(shifted, augment(images, ("translation",), seed).numpy())
+    # A translation moves pixels: each image is its own shifted copy with a zero border (at most 2 px here).
+    moved = 0
+    for original, result in zip(images.numpy(), shifted, strict=True):
+        matches = [
+            (dy, dx)
+            for dy in range(-2, 3)
+            for dx in range(-2, 3)
+            if np.allclose(
+                result[max(dy, 0) : 16 + min(dy, 0), max(dx, 0) : 16 + min(dx, 0)],
+                original[max(-dy, 0) : 16 + min(-dy, 0), max(-dx, 0) : 16 + min(-dx, 0)],
+            )
+        ]
+        assert matches
+        moved += matches[0] != (0, 0)
+    assert moved > 0
+    with tf.GradientTape() as tape:
+        tape.watch(images)
+        total = tf.reduce_sum(augment(images, ("translation", "color"), seed))
+    assert float(tf.reduce_sum(tf.abs(tape.gradient(total, images)))) > 0
+
+
+def test_conditioning_at_every_generator_layer():
+    from dataclasses import replace
+
+    from helpers.gan.models import CONFIGS, build_generator
+
+    plain = build_generator(32, "book", condition_dim=5)
+    every = build_generator(32, replace(CONFIGS["book"], condition_every_layer=True), condition_dim=5)
+    assert every.input_shape == plain.input_shape and every.output_shape == (None, 32, 32, 3)
+    widths = [layer.kernel.shape[-1] for layer in every.layers if type(layer).__name__ == "Conv2DTranspose"]
+    plain_widths = [layer.kernel.shape[-1] for layer in plain.layers if type(layer).__name__ == "Conv2DTranspose"]
+    assert [w - p for w, p in zip(widths, plain_widths, strict=True)] == [5, 5, 5]  # inputs grew by the one-hot
+
+
 @pytest.mark.parametrize(
     "images, message",
     [

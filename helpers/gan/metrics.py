@@ -326,3 +326,23 @@ class FaceScorer:
                 if name in conditions:
                     scores[f"agreement_{name}"] = float((predicted[name] == np.asarray(conditions[name])).mean())
         return scores
+
+
+def first_epoch_reaching(scores: list[dict], name: str, level: float) -> int | None:
+    """The first epoch (index into per-epoch ``scores``, 0 = untrained) where ``name`` >= ``level``; None if none."""
+    for epoch, values in enumerate(scores):
+        if values.get(name, -np.inf) >= level:
+            return epoch
+    return None
+
+
+def collapse_summary(scores: list[dict], names: tuple[str, ...] = ("hue_coverage", "valid", "pixel_diversity")) -> dict:
+    """Per-epoch scores of one run condensed: each score's mean over the trained epochs and its last value."""
+    trained = scores[1:]
+    summary = {}
+    for name in names:
+        values = [m[name] for m in trained if name in m]
+        if values:
+            summary[f"mean {name}"] = float(np.mean(values))
+            summary[f"last {name}"] = float(values[-1])
+    return summary

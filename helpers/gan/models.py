@@ -43,6 +43,10 @@ class DcganConfig:
     pack: int = 1  # PacGAN: the discriminator judges `pack` images at once
     minibatch_std: bool = False  # the discriminator also sees how much the batch varies (Karras et al. 2018)
     class_weight: float = 1.0  # conditional GANs: weight of the generator's attribute loss
+    condition_every_layer: bool = False  # conditional GANs: the attributes also enter every generator layer
+    discriminator_learning_rate: float | None = None  # two time-scales (TTUR, Heusel et al. 2017); None: same
+    spectral_norm: bool = False  # the discriminator's layers spectrally normalised (Miyato et al. 2018)
+    augment: tuple[str, ...] = ()  # DiffAugment (Zhao et al. 2020): "translation", "color" on every image D sees
     size: int = 32  # the image size the configuration was designed for
 
     def generator_widths(self, size: int) -> tuple[int, ...]:
@@ -60,6 +64,10 @@ CONFIGS: dict[str, DcganConfig] = {
 #: Candidate fixes for mode collapse: a discriminator that sees pairs (PacGAN2), or the batch's spread.
 CONFIGS["book_packed"] = replace(CONFIGS["book"], name="book_packed", pack=2)
 CONFIGS["book_minibatch_std"] = replace(CONFIGS["book"], name="book_minibatch_std", minibatch_std=True)
+CONFIGS["book_ttur"] = replace(CONFIGS["book"], name="book_ttur", learning_rate=1e-4, discriminator_learning_rate=4e-4)
+CONFIGS["book_spectral"] = replace(CONFIGS["book"], name="book_spectral", spectral_norm=True)
+CONFIGS["book_diffaugment"] = replace(CONFIGS["book"], name="book_diffaugment", augment=("translation", "color"))
+AUGMENTATIONS = ("translation", "color")
 
 
 @keras.saving.register_keras_serializable(package="twoplustwo")
@@ -87,6 +95,9 @@ class MinibatchStd(layers.Layer):
 def get_config(config: str | DcganConfig) -> DcganConfig:
     """A configuration by name (``"original"``, ``"book"``, ``"book_packed"``) or as given."""
     if isinstance(config, DcganConfig):
+        unknown = sorted(set(config.augment) - set(AUGMENTATIONS))
+        if unknown:
+            raise ValueError(f"config.augment must hold only {AUGMENTATIONS}, got {unknown}")
         return config
     return CONFIGS[check_choice("config", config, tuple(CONFIGS))]
 
@@ -114,16 +125,29 @@ def build_generator(
     x = layers.BatchNormalization()(x)
     x = layers.LeakyReLU(config.leaky_slope)(x)
     x = layers.Reshape((4, 4, widths[0]))(x)
+    side = 4
     for width in widths[1:]:
+        if condition_dim and config.condition_every_layer:
+            x = _with_condition(x, condition, side)
+        side *= 2
         x = layers.Conv2DTranspose(
             width, config.kernel, strides=2, padding="same", use_bias=False, kernel_initializer=_init()
         )(x)
         x = layers.BatchNormalization()(x)
         x = layers.LeakyReLU(config.leaky_slope)(x)
+    if condition_dim and config.condition_every_layer:
+        x = _with_condition(x, condition, side)
     image = layers.Conv2DTranspose(
         3, config.kernel, strides=2, padding="same", activation="tanh", kernel_initializer=_init(), name="image"
     )(x)
     return keras.Model(inputs if condition_dim else noise, image, name=name)
+
+
+def _with_condition(x, condition, side: int):
+    """``x`` with the one-hot attributes appended as constant channels (every pixel sees them)."""
+    planes = layers.Reshape((1, 1, condition.shape[-1]))(condition)
+    planes = layers.UpSampling2D(side)(planes)
+    return layers.Concatenate()([x, planes])
 
 
 def build_discriminator(
@@ -141,13 +165,15 @@ def build_discriminator(
     for index, width in enumerate(config.discriminator_widths):
         if config.minibatch_std and index == len(config.discriminator_widths) - 1:
             x = MinibatchStd()(x)
-        x = layers.Conv2D(width, config.kernel, strides=2, padding="same", kernel_initializer=_init())(x)
-        if index > 0:
+        convolution = layers.Conv2D(width, config.kernel, strides=2, padding="same", kernel_initializer=_init())
+        x = (layers.SpectralNormalization(convolution) if config.spectral_norm else convolution)(x)
+        if index > 0 and not config.spectral_norm:  # spectral normalisation replaces batch norm
             x = layers.BatchNormalization()(x)
         x = layers.LeakyReLU(config.leaky_slope)(x)
         x = layers.Dropout(config.dropout)(x)
     features = layers.Flatten()(x)
-    logit = layers.Dense(1, name="real_logit")(features)
+    dense = layers.Dense(1, name="real_logit")
+    logit = (layers.SpectralNormalization(dense, name="real_logit_sn") if config.spectral_norm else dense)(features)
     if not class_counts:
         return keras.Model(image, logit, name=name)
     classes = layers.Dense(int(sum(class_counts)), name="attribute_logits")(features)
@@ -164,3 +190,27 @@ def with_packing(config: str | DcganConfig, pack: int = 2) -> DcganConfig:
     config = get_config(config)
     pack = check_int("pack", pack, minimum=1, maximum=8)
     return replace(config, name=f"{config.name.removesuffix('_packed')}_packed" if pack > 1 else config.name, pack=pack)
+
+
+def conditional_config(
+    config: str | DcganConfig = "book", class_weight: float = 1.0, condition_every_layer: bool = False
+) -> DcganConfig:
+    """``config`` for a conditional generator: the weight of its attribute loss and where the attributes enter.
+
+    ``class_weight`` 1 and ``condition_every_layer=False`` is the plain AC-GAN (attributes
+    concatenated to the noise only); a larger weight pushes the generator harder towards
+    faces the discriminator's classifier recognises, and conditioning every layer hands the
+    attributes to each upsampling step instead of asking the first dense layer to carry them.
+    """
+    from helpers.checks import check_float
+
+    config = get_config(config)
+    class_weight = check_float("class_weight", class_weight, minimum=0.0)
+    if not isinstance(condition_every_layer, bool):
+        raise ValueError(f"condition_every_layer must be True or False, got {condition_every_layer!r}")
+    return replace(
+        config,
+        name=f"{config.name}_conditional",
+        class_weight=class_weight,
+        condition_every_layer=condition_every_layer,
+    )

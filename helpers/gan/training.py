@@ -209,7 +209,9 @@ def train_gan(
     class_counts = tuple(conditional_on.values())
     discriminator = build_discriminator(size, config, class_counts=class_counts)
     g_optimizer = keras.optimizers.Adam(config.learning_rate, beta_1=config.beta_1)
-    d_optimizer = keras.optimizers.Adam(config.learning_rate, beta_1=config.beta_1)
+    d_optimizer = keras.optimizers.Adam(
+        config.discriminator_learning_rate or config.learning_rate, beta_1=config.beta_1
+    )
     g_optimizer.build(generator.trainable_variables)
     d_optimizer.build(discriminator.trainable_variables)
     average_generator = None
@@ -286,6 +288,9 @@ def train_gan(
                     tf.constant(np.stack([codes[name][index] for name in conditional_on], 1)),
                     tf.constant(np.stack([codes[name][wanted] for name in conditional_on], 1)),
                 ]
+            if config.augment:
+                # Seeds of the augmentations drawn here, so a resumed run repeats them exactly.
+                inputs.append(tf.constant(rng.integers(0, 2**31 - 1, 2), dtype=tf.int32))
             d_loss, g_loss = step(*inputs)
             d_total += float(d_loss)
             g_total += float(g_loss)
@@ -343,6 +348,36 @@ def _pack(images: tf.Tensor, pack: int) -> tf.Tensor:
     return tf.reshape(grouped, (-1, shape[1], shape[2], 3 * pack))
 
 
+def augment(images: tf.Tensor, kinds: tuple[str, ...], seed: tf.Tensor) -> tf.Tensor:
+    """DiffAugment (Zhao et al. 2020): the same random, differentiable changes for real and generated images.
+
+    ``"translation"`` shifts each image by up to 1/8 of its side (the uncovered border is 0,
+    mid-grey); ``"color"`` changes brightness, saturation and contrast. The discriminator
+    only ever sees augmented images, so it cannot learn the training set pixel by pixel; the
+    generator's gradient passes through the changes. ``seed``: two int32 (stateless random ops).
+    """
+    n = tf.shape(images)[0]
+    size = images.shape[1]
+    if "color" in kinds:
+        draws = tf.random.stateless_uniform((n, 3, 1, 1, 1), seed + 7)
+        images = images + (draws[:, 0] - 0.5)
+        channel_mean = tf.reduce_mean(images, axis=3, keepdims=True)
+        images = (images - channel_mean) * (draws[:, 1] * 2) + channel_mean
+        image_mean = tf.reduce_mean(images, axis=(1, 2, 3), keepdims=True)
+        images = (images - image_mean) * (draws[:, 2] + 0.5) + image_mean
+    if "translation" in kinds:
+        limit = max(1, size // 8)
+        shift = tf.random.stateless_uniform((n, 2), seed, -limit, limit + 1, dtype=tf.int32)
+        positions = tf.range(size)[None, :]
+        rows, columns = positions - shift[:, :1], positions - shift[:, 1:]
+        inside_rows = tf.cast((rows >= 0) & (rows < size), images.dtype)
+        inside_columns = tf.cast((columns >= 0) & (columns < size), images.dtype)
+        images = tf.gather(images, tf.clip_by_value(rows, 0, size - 1), axis=1, batch_dims=1)
+        images = tf.gather(images, tf.clip_by_value(columns, 0, size - 1), axis=2, batch_dims=1)
+        images = images * (inside_rows[:, :, None, None] * inside_columns[:, None, :, None])
+    return images
+
+
 def _make_train_step(
     generator,
     discriminator,
@@ -382,14 +417,21 @@ def _make_train_step(
         return tf.concat([tf.one_hot(codes[:, i], count) for i, count in enumerate(class_counts)], axis=1)
 
     @tf.function
-    def step(real, noise, real_codes=None, fake_codes=None):
+    def step(real, noise, *more):
+        real_codes, fake_codes = (more[0], more[1]) if class_counts else (None, None)
+        augment_seed = more[-1] if config.augment else None
         with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
             if class_counts:
                 fake = generator([noise, onehot(fake_codes)], training=True)
+            else:
+                fake = generator(noise, training=True)
+            if config.augment:
+                real = augment(real, config.augment, augment_seed)
+                fake = augment(fake, config.augment, augment_seed + 1)
+            if class_counts:
                 real_logit, real_classes = discriminator(real, training=True)
                 fake_logit, fake_classes = discriminator(fake, training=True)
             else:
-                fake = generator(noise, training=True)
                 real_logit = discriminator(_pack(real, config.pack), training=True)
                 fake_logit = discriminator(_pack(fake, config.pack), training=True)
             d_loss = bce(tf.fill(tf.shape(real_logit), config.real_target), real_logit) + bce(
