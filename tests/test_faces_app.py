@@ -1,10 +1,11 @@
 """Chapter 5's in-browser face generator: faces_app.js in headless Chromium draws Python's faces.
 
 A conditional generator with the chapter's shape (32 px, the book's widths, the chapter's five
-attributes) is exported with ``helpers.browser.export_onnx`` onto a test page that loads
-``twoplustwo_models.js`` and ``faces_app.js`` as the chapter page does. The app must show one
-dropdown per attribute and a button, draw faces on load and on click, and, given the same
-noise and attributes, produce the pixels Python produces (rounding may differ by one level).
+attributes, which also enter every upsampling layer) is exported with
+``helpers.browser.export_onnx`` onto a test page that loads ``twoplustwo_models.js`` and
+``faces_app.js`` as the chapter page does. The app must show one dropdown per attribute and
+a button, draw faces on load and on click, and, given the same noise and attributes, produce
+the pixels Python produces (rounding may differ by one level).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ keras = pytest.importorskip("keras")
 from helpers import browser  # noqa: E402
 from helpers.gan import faces  # noqa: E402
 from helpers.gan.figures import to_uint8  # noqa: E402
-from helpers.gan.models import build_generator  # noqa: E402
+from helpers.gan.models import build_generator, conditional_config  # noqa: E402
 from helpers.gan.training import generate  # noqa: E402
 
 STATIC = ROOT / "book" / "_static"
@@ -50,7 +51,9 @@ def site(tmp_path_factory):
     patch.setattr(browser, "SITE_STATIC", static)
     patch.setattr(browser, "SITE_MODELS", static / "models")
     keras.utils.set_random_seed(3)
-    generator = build_generator(SIZE, "book", condition_dim=sum(COUNTS.values()))
+    # The chapter's conditional shape: the attributes beside the noise and at every upsampling layer.
+    config = conditional_config("book", condition_every_layer=True)
+    generator = build_generator(SIZE, config, condition_dim=sum(COUNTS.values()))
     rng = np.random.default_rng(0)
     noise = rng.standard_normal((4, 100)).astype(np.float32)
     codes = {name: rng.integers(0, count, 4) for name, count in COUNTS.items()}

@@ -233,6 +233,22 @@ def test_conditioning_at_every_generator_layer():
     assert [w - p for w, p in zip(widths, plain_widths, strict=True)] == [5, 5, 5]  # inputs grew by the one-hot
 
 
+def test_projection_discriminator_trains_on_the_attributes():
+    from helpers.gan.models import conditional_config
+
+    images, _ = tiny_ellipses()
+    codes = {"shade": np.arange(64) % 3}
+    config = conditional_config("book", class_weight=2.0, condition_every_layer=True, projection=True)
+    rest = {k: v for k, v in TINY.items() if k != "config"}
+    run = train_gan(images, config=config, epochs=1, labels=codes, conditional_on={"shade": 3}, **rest)
+    assert run.discriminator.input_shape == [(None, 16, 16, 3), (None, 3)]
+    assert run.config.class_weight == 2.0 and run.config.name == "book_conditional"
+    with pytest.raises(ValueError, match="projection must be True or False"):
+        conditional_config("book", projection="yes")
+    with pytest.raises(ValueError, match="class_weight must be"):
+        conditional_config("book", class_weight=-1.0)
+
+
 @pytest.mark.parametrize(
     "images, message",
     [

@@ -44,6 +44,7 @@ class DcganConfig:
     minibatch_std: bool = False  # the discriminator also sees how much the batch varies (Karras et al. 2018)
     class_weight: float = 1.0  # conditional GANs: weight of the generator's attribute loss
     condition_every_layer: bool = False  # conditional GANs: the attributes also enter every generator layer
+    projection: bool = False  # conditional GANs: the discriminator also sees the attributes (Miyato & Koyama 2018)
     discriminator_learning_rate: float | None = None  # two time-scales (TTUR, Heusel et al. 2017); None: same
     spectral_norm: bool = False  # the discriminator's layers spectrally normalised (Miyato et al. 2018)
     augment: tuple[str, ...] = ()  # DiffAugment (Zhao et al. 2020): "translation", "color" on every image D sees
@@ -177,7 +178,15 @@ def build_discriminator(
     if not class_counts:
         return keras.Model(image, logit, name=name)
     classes = layers.Dense(int(sum(class_counts)), name="attribute_logits")(features)
-    return keras.Model(image, [logit, classes], name=name)
+    if not config.projection:
+        return keras.Model(image, [logit, classes], name=name)
+    # Projection: "real" also depends on whether the image fits its attributes, an inner
+    # product between the image's features and an embedding of the attributes.
+    attributes = keras.Input((int(sum(class_counts)),), name="attributes")
+    embedded = layers.Dense(features.shape[-1], use_bias=False, name="attribute_embedding")(attributes)
+    fit = layers.Dot(axes=1, name="projection")([features, embedded])
+    logit = layers.Add(name="conditional_logit")([logit, fit])
+    return keras.Model([image, attributes], [logit, classes], name=name)
 
 
 def build_dcgan(size: int = 32, config: str | DcganConfig = "book") -> tuple[keras.Model, keras.Model]:
@@ -193,7 +202,10 @@ def with_packing(config: str | DcganConfig, pack: int = 2) -> DcganConfig:
 
 
 def conditional_config(
-    config: str | DcganConfig = "book", class_weight: float = 1.0, condition_every_layer: bool = False
+    config: str | DcganConfig = "book",
+    class_weight: float = 1.0,
+    condition_every_layer: bool = False,
+    projection: bool = False,
 ) -> DcganConfig:
     """``config`` for a conditional generator: the weight of its attribute loss and where the attributes enter.
 
@@ -201,16 +213,20 @@ def conditional_config(
     concatenated to the noise only); a larger weight pushes the generator harder towards
     faces the discriminator's classifier recognises, and conditioning every layer hands the
     attributes to each upsampling step instead of asking the first dense layer to carry them.
+    ``projection`` lets the discriminator see the attributes too (a projection discriminator):
+    a face that does not fit its attributes can then be called fake.
     """
     from helpers.checks import check_float
 
     config = get_config(config)
     class_weight = check_float("class_weight", class_weight, minimum=0.0)
-    if not isinstance(condition_every_layer, bool):
-        raise ValueError(f"condition_every_layer must be True or False, got {condition_every_layer!r}")
+    for name, flag in (("condition_every_layer", condition_every_layer), ("projection", projection)):
+        if not isinstance(flag, bool):
+            raise ValueError(f"{name} must be True or False, got {flag!r}")
     return replace(
         config,
         name=f"{config.name}_conditional",
         class_weight=class_weight,
         condition_every_layer=condition_every_layer,
+        projection=projection,
     )

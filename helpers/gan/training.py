@@ -428,7 +428,10 @@ def _make_train_step(
             if config.augment:
                 real = augment(real, config.augment, augment_seed)
                 fake = augment(fake, config.augment, augment_seed + 1)
-            if class_counts:
+            if class_counts and config.projection:
+                real_logit, real_classes = discriminator([real, onehot(real_codes)], training=True)
+                fake_logit, fake_classes = discriminator([fake, onehot(fake_codes)], training=True)
+            elif class_counts:
                 real_logit, real_classes = discriminator(real, training=True)
                 fake_logit, fake_classes = discriminator(fake, training=True)
             else:
