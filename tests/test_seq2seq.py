@@ -190,6 +190,61 @@ def test_trapezoid_warms_up_holds_then_decays_to_zero():
     assert seq2seq.learning_rate_at(100, 100, 10, 0.02) == 0.0
 
 
+def test_adaptive_schedule_holds_until_the_trigger_then_decays_over_its_steps():
+    def rate(step, start):
+        return seq2seq.learning_rate_at(step, 100, 10, 0.02, "adaptive", decay_start=start, decay_steps=20)
+
+    assert rate(0, None) == pytest.approx(0.002) and rate(9, None) == pytest.approx(0.02)
+    # Not triggered yet: held at the peak, but the decay still ends at the last step.
+    assert rate(50, None) == pytest.approx(0.02) and rate(80, None) == pytest.approx(0.02)
+    assert rate(90, None) == pytest.approx(0.01) and rate(100, None) == 0.0
+    # Triggered at step 30: straight down to zero over the next 20 steps, then zero.
+    assert rate(29, 30) == pytest.approx(0.02) and rate(40, 30) == pytest.approx(0.01)
+    assert rate(50, 30) == 0.0 and rate(70, 30) == 0.0
+    # A trigger later than the latest start changes nothing.
+    assert rate(90, 95) == pytest.approx(rate(90, None))
+
+
+def test_adaptive_decay_starts_at_the_check_that_reaches_the_trigger():
+    # 1,800 training questions in batches of 60: 30 steps per epoch, a check every 10 steps.
+    # A trigger of 0 is reached by the first check (step 10): the decay then takes 0.5 epoch
+    # (15 steps), so the rate is zero from step 25 on and the last epoch ends at zero.
+    _, history = seq2seq.train_adder(
+        2,
+        n_questions=2000,
+        batch_size=60,
+        steps_per_execution=5,
+        checks_per_epoch=3,
+        schedule="adaptive",
+        decay_trigger=0.0,
+        decay_epochs=0.5,
+        epochs=3,
+        target_exact=None,
+        verbose=0,
+    )
+    assert history.history["learning_rate"] == [0.0, 0.0, 0.0]
+
+
+def test_close_checks_look_after_every_compiled_call():
+    # 30 steps per epoch in calls of 5 steps: 3 checks per epoch, or 6 once close.
+    common = dict(n_questions=2000, batch_size=60, steps_per_execution=5, checks_per_epoch=3, epochs=2)
+    common.update(target_exact=None, verbose=0)
+    _, far = seq2seq.train_adder(2, **common)
+    _, close = seq2seq.train_adder(2, close_checks_from=0.0, **common)
+    assert [epoch for epoch, _, _ in far.history["checks"]] == pytest.approx(
+        [1 / 3, 2 / 3, 1, 4 / 3, 5 / 3, 2], abs=1e-3
+    )
+    # The first check (step 10) reaches 0: from then on every call of 5 steps is checked, up to step 60.
+    assert [epoch for epoch, _, _ in close.history["checks"]] == pytest.approx(
+        [s / 30 for s in range(10, 61, 5)], abs=1e-3
+    )
+
+
+def test_nadam_and_beta_1_are_used():
+    model, _ = seq2seq.train_adder(1, n_questions=55, epochs=1, verbose=0, batch_size=16, optimizer="nadam", beta_1=0.8)
+    assert model.optimizer.__class__.__name__ == "Nadam" and model.optimizer.beta_1 == 0.8
+
+
 def test_cosine_and_constant_schedules():
     assert seq2seq.learning_rate_at(10, 110, 10, 0.01, "cosine") == pytest.approx(0.01)
     assert seq2seq.learning_rate_at(60, 110, 10, 0.01, "cosine") == pytest.approx(0.005)
@@ -203,6 +258,11 @@ def test_cosine_and_constant_schedules():
         ({"beta_2": 1.0}, "beta_2 must be at most"),
         ({"decay_fraction": 0.0}, "decay_fraction must be"),
         ({"checks_per_epoch": 0}, "checks_per_epoch must be at least 1"),
+        ({"optimizer": "sgd"}, "optimizer must be one of"),
+        ({"beta_1": 1.0}, "beta_1 must be at most"),
+        ({"decay_trigger": 1.5}, "decay_trigger must be at most"),
+        ({"decay_epochs": 0.0}, "decay_epochs must be"),
+        ({"close_checks_from": -0.1}, "close_checks_from must be at least"),
     ],
 )
 def test_bad_settings_raise(setting, message):
@@ -236,3 +296,52 @@ def test_fresh_questions_never_repeat_a_seen_one_in_either_order():
     assert questions and len(questions) < 2000
     assert not {tuple(sorted(map(int, q.split("+")))) for q in questions} & known
     assert all(str(sum(map(int, q.split("+")))) == a for q, a in zip(questions, answers, strict=True))
+
+
+# --------------------------------------------------------------------------- fused training step
+
+
+def test_fused_forward_pass_and_gradients_match_keras_layers():
+    import keras
+    import tensorflow as tf
+
+    from helpers.string_addition.fused_step import adder_logits
+
+    keras.utils.set_random_seed(3)
+    model = build_adder(3)
+    data = make_questions(64, 3, seed=2)
+    x, y = tf.constant(data.x), tf.constant(data.y)
+    np.testing.assert_allclose(keras.ops.softmax(adder_logits(model, x)), model(x), atol=1e-6)
+
+    def gradients(forward):
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean(keras.losses.categorical_crossentropy(y, forward()))
+        return loss, tape.gradient(loss, model.trainable_weights)
+
+    keras_loss, keras_gradients = gradients(lambda: model(x, training=True))
+    fused_loss, fused_gradients = gradients(lambda: keras.ops.softmax(adder_logits(model, x)))
+    assert float(fused_loss) == pytest.approx(float(keras_loss), rel=1e-6)
+    for keras_gradient, fused_gradient in zip(keras_gradients, fused_gradients, strict=True):
+        np.testing.assert_allclose(fused_gradient, keras_gradient, atol=1e-6)
+
+
+def test_fused_step_trains_like_keras_step():
+    # Same seed, same questions, one epoch each way: the weights end up the same to rounding.
+    common = dict(n_questions=600, batch_size=60, epochs=1, target_exact=None, verbose=0)
+    keras_model, keras_history = seq2seq.train_adder(2, fused_step=False, **common)
+    fused_model, fused_history = seq2seq.train_adder(2, fused_step=True, **common)
+    assert fused_history.history["loss"][0] == pytest.approx(keras_history.history["loss"][0], rel=1e-4)
+    for keras_weight, fused_weight in zip(keras_model.get_weights(), fused_model.get_weights(), strict=True):
+        np.testing.assert_allclose(fused_weight, keras_weight, atol=1e-4)
+    assert fused_model.__class__ is keras_model.__class__
+    assert fused_model.get_config()["layers"] == keras_model.get_config()["layers"]
+
+
+def test_fused_step_refuses_other_networks():
+    import keras
+
+    from helpers.string_addition.fused_step import use_fused_step
+
+    other = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(2)])
+    with pytest.raises(ValueError, match="model must be a network from seq2seq.build_adder"):
+        use_fused_step(other)

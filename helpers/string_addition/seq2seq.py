@@ -340,16 +340,22 @@ class Seq2SeqSettings:
     reverse: bool = True
     hidden_units: int = 128
     batch_size: int = 120  # 45,000 training questions = 375 full batches: no ragged last one
-    learning_rate: float = 0.02  # peak learning rate of Adam
-    beta_2: float = 0.99  # Adam's second-moment decay (Keras' default: 0.999)
-    schedule: str = "trapezoid"  # "trapezoid", "cosine" or "constant" (see learning_rate_at)
-    warmup_epochs: float = 0.5  # linear warm-up (trapezoid and cosine schedules)
+    optimizer: str = "adam"  # "adam" or "nadam" (Adam with Nesterov momentum), see OPTIMIZERS
+    learning_rate: float = 0.02  # peak learning rate
+    beta_1: float = 0.9  # first-moment (momentum) decay (Keras' default: 0.9)
+    beta_2: float = 0.99  # second-moment decay (Keras' default: 0.999)
+    schedule: str = "trapezoid"  # "adaptive", "trapezoid", "cosine" or "constant" (see learning_rate_at)
+    warmup_epochs: float = 0.5  # linear warm-up (all schedules but constant)
     decay_fraction: float = 0.4  # trapezoid: linear decay to 0 over this last share of the steps
+    decay_trigger: float = 0.5  # adaptive: the decay starts at the first check with this exact-match
+    decay_epochs: float = 1.0  # adaptive: epochs the decay to 0 takes
     clipnorm: float | None = 1.0  # gradient clipping, None for none
     epochs: int = 5  # the most epochs (the schedule spans them)
     target_exact: float | None = 0.995  # stop once held-out exact-match reaches it (None: never)
     checks_per_epoch: int = 4  # held-out exact-match checks per epoch (the stop is tested at each)
+    close_checks_from: float | None = None  # from this exact-match on, check after every compiled call
     jit_compile: bool = False  # XLA (slower on 2 CPU cores: compiling costs more than it saves)
+    fused_step: bool = True  # train through fused_step.adder_logits: same maths, cheaper (see that module)
     steps_per_execution: int = 15  # batches per compiled call: fewer Python round trips, same math
     show: int = 6  # held-out questions shown after each epoch (as fit in 80 characters)
     verbose: int = 2  # 0 silent, 1 one line per epoch, 2 plus example answers
@@ -366,18 +372,25 @@ class Seq2SeqSettings:
         _check_bool("reverse", self.reverse)
         check_int("hidden_units", self.hidden_units, 1)
         check_int("batch_size", self.batch_size, 1)
+        check_choice("optimizer", self.optimizer, OPTIMIZERS)
         check_float("learning_rate", self.learning_rate, 0.0, inclusive_minimum=False)
+        check_float("beta_1", self.beta_1, 0.0, 0.9999)
         check_float("beta_2", self.beta_2, 0.0, 0.9999, inclusive_minimum=False)
         check_choice("schedule", self.schedule, SCHEDULES)
         check_float("warmup_epochs", self.warmup_epochs, 0.0)
         check_float("decay_fraction", self.decay_fraction, 0.0, 1.0, inclusive_minimum=False)
+        check_float("decay_trigger", self.decay_trigger, 0.0, 1.0)
+        check_float("decay_epochs", self.decay_epochs, 0.0, inclusive_minimum=False)
         if self.clipnorm is not None:
             check_float("clipnorm", self.clipnorm, 0.0, inclusive_minimum=False)
         check_int("epochs", self.epochs, 1)
         if self.target_exact is not None:
             check_float("target_exact", self.target_exact, 0.0, 1.0, inclusive_minimum=False)
         check_int("checks_per_epoch", self.checks_per_epoch, 1, 100)
+        if self.close_checks_from is not None:
+            check_float("close_checks_from", self.close_checks_from, 0.0, 1.0)
         _check_bool("jit_compile", self.jit_compile)
+        _check_bool("fused_step", self.fused_step)
         check_int("steps_per_execution", self.steps_per_execution, 1)
         check_int("show", self.show, 0)
         check_choice("verbose", self.verbose, (0, 1, 2))
@@ -388,20 +401,26 @@ class Seq2SeqSettings:
         return self
 
 
-SCHEDULES = ("trapezoid", "cosine", "constant")
+SCHEDULES = ("adaptive", "trapezoid", "cosine", "constant")
+#: Optimizers ``train_adder`` can use (Keras classes, same arguments).
+OPTIMIZERS = ("adam", "nadam")
 
 #: The Keras example's settings, to pass as ``train_adder(3, **ORIGINAL)``: batch 32, Adam
 #: with Keras' defaults, 30 epochs, held-out accuracy looked at once per epoch.
 ORIGINAL = {
     "batch_size": 32,
+    "optimizer": "adam",
     "learning_rate": 0.001,
+    "beta_1": 0.9,
     "beta_2": 0.999,
     "schedule": "constant",
     "clipnorm": None,
     "epochs": 30,
     "target_exact": None,
     "checks_per_epoch": 1,
+    "close_checks_from": None,
     "jit_compile": False,
+    "fused_step": False,
     "steps_per_execution": 1,
 }
 
@@ -413,6 +432,8 @@ def learning_rate_at(
     peak: float,
     schedule: str = "trapezoid",
     decay_fraction: float = 0.4,
+    decay_start: int | None = None,
+    decay_steps: int | None = None,
 ) -> float:
     """Adam's learning rate at optimizer step ``step`` (0-based) of ``total_steps``.
 
@@ -421,11 +442,21 @@ def learning_rate_at(
     * ``"trapezoid"``: the same warm-up, ``peak`` held, then a straight line down to 0 over
       the last ``decay_fraction`` of the steps. Holding the rate high lets the network get
       past the plateau where it answers only some questions; decaying late settles it.
+    * ``"adaptive"``: the same warm-up, ``peak`` held until step ``decay_start`` (``None``:
+      not yet known), then a straight line down to 0 over ``decay_steps``. ``train_adder``
+      starts the decay when the held-out exact-match first reaches ``decay_trigger``, or
+      at the latest ``decay_steps`` before ``total_steps``: the network leaves the plateau
+      after a number of steps that varies with the seed, and a decay that begins before
+      that stalls it, one that begins long after wastes epochs.
     """
     if schedule == "constant":
         return peak
     if warmup_steps and step < warmup_steps:
         return peak * (step + 1) / warmup_steps
+    if schedule == "adaptive":
+        decay_steps = max(1, decay_steps or 1)
+        start = total_steps - decay_steps if decay_start is None else min(decay_start, total_steps - decay_steps)
+        return peak * min(1.0, max(0.0, 1.0 - (step - start) / decay_steps))
     if schedule == "cosine":
         progress = (step - warmup_steps) / max(1, total_steps - warmup_steps)
         return peak * 0.5 * (1.0 + math.cos(math.pi * min(1.0, progress)))
@@ -473,10 +504,15 @@ def train_adder(digits: int = 3, seed: int = 0, **settings: Any) -> tuple[Any, A
 
     keras.utils.set_random_seed(seed)
     model = build_adder(digits, config.hidden_units)
+    if config.fused_step:
+        from helpers.string_addition.fused_step import use_fused_step
+
+        use_fused_step(model)
     # The learning rate is a plain variable that the monitor sets before each compiled call
     # (every ``steps_per_execution`` batches), so a saved model needs no custom schedule class.
-    optimizer = keras.optimizers.Adam(
-        learning_rate=config.learning_rate, beta_2=config.beta_2, clipnorm=config.clipnorm
+    optimizer_class = {"adam": keras.optimizers.Adam, "nadam": keras.optimizers.Nadam}[config.optimizer]
+    optimizer = optimizer_class(
+        learning_rate=config.learning_rate, beta_1=config.beta_1, beta_2=config.beta_2, clipnorm=config.clipnorm
     )
     model.compile(
         optimizer=optimizer,
@@ -523,6 +559,7 @@ class ExactMatchMonitor:
         base = _callback_base()
         total_steps = config.epochs * steps_per_epoch
         warmup_steps = int(round(config.warmup_epochs * steps_per_epoch))
+        decay_steps = max(1, int(round(config.decay_epochs * steps_per_epoch)))
         # Check after the compiled call that crosses each 1/checks_per_epoch of an epoch.
         check_every = max(1, steps_per_epoch // config.checks_per_epoch)
         targets = held_out.y.argmax(axis=-1)
@@ -539,6 +576,8 @@ class ExactMatchMonitor:
                 self._started = 0.0
                 self._evaluating = 0.0  # seconds spent on held-out checks, not counted as training
                 self._next_check = check_every
+                self._decay_start: int | None = None  # adaptive schedule: set by the first check at the trigger
+                self._close = False  # True once the exact-match reached close_checks_from
                 self._last: dict[str, Any] = {}
 
             def _step(self) -> int:
@@ -567,6 +606,10 @@ class ExactMatchMonitor:
                     "right": right,
                 }
                 self.extra["checks"].append((round(step / steps_per_epoch, 4), self._last["val_exact"], seconds))
+                if self._decay_start is None and self._last["val_exact"] >= config.decay_trigger:
+                    self._decay_start = step
+                if config.close_checks_from is not None and self._last["val_exact"] >= config.close_checks_from:
+                    self._close = True
                 self._evaluating += time.perf_counter() - began
                 stop = config.target_exact is not None and self._last["val_exact"] >= config.target_exact
                 if config.max_seconds is not None and seconds >= config.max_seconds:
@@ -585,13 +628,16 @@ class ExactMatchMonitor:
                         config.learning_rate,
                         config.schedule,
                         config.decay_fraction,
+                        self._decay_start,
+                        decay_steps,
                     )
                     self.model.optimizer.learning_rate = rate
 
             def on_train_batch_end(self, batch, logs=None):
                 step = self._step()
                 # Epoch ends are checked in on_epoch_end; here only the checks inside an epoch.
-                if step >= self._next_check and step % steps_per_epoch != 0:
+                due = step >= self._next_check or self._close
+                if due and step % steps_per_epoch != 0:
                     self._next_check = (step // check_every + 1) * check_every
                     if config.checks_per_epoch > 1 and self._check():
                         self.model.stop_training = True
