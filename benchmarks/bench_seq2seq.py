@@ -5,11 +5,16 @@ encoder, RepeatVector, LSTM(128) decoder, Dense(12) softmax) on the *same* quest
 Keras example's 50,000, the last 10% held out), in one process, interleaved
 (book, original, book, original, ...) so that both see the same load on a shared machine:
 
-* *book*: ``helpers.seq2seq`` defaults (batch 128, Adam with a warm-up / hold / linear
-  decay schedule peaking at 0.02 over 4 epochs, beta_2 0.99, clipping, 16 batches per
-  compiled call, held-out exact-match checked 4 times per epoch);
+* *book*: ``helpers.seq2seq.Seq2SeqSettings`` defaults (printed at the start): batch 120,
+  Nadam (Adam with Nesterov momentum) warming up to a learning rate of 0.02 over half an
+  epoch, held there until a held-out check first gets 20% of the answers right, then
+  decaying linearly to zero over 1.5 epochs; beta_2 0.99, clipping, 15 batches per compiled
+  call, the fused training step of ``helpers.string_addition.fused_step`` (same network,
+  same maths, cheaper), held-out exact-match checked 4 times per epoch and after every
+  compiled call once it reaches 97%;
 * *original*: ``helpers.seq2seq.ORIGINAL`` (batch 32, Adam at 0.001 with Keras' defaults,
-  one batch per call, checked once per epoch, as the example's ``fit`` loop looks at it).
+  Keras' own training step, one batch per call, checked once per epoch, as the example's
+  ``fit`` loop looks at it).
 
 For each run it prints the training time until the held-out exact-match first reaches the
 target (compilation included, the held-out checks excluded: they are the same 5,000
@@ -26,6 +31,11 @@ Usage::
     TF_CPP_MIN_LOG_LEVEL=2 nice -n 10 .venv/bin/python benchmarks/bench_seq2seq.py
     TF_CPP_MIN_LOG_LEVEL=2 .venv/bin/python benchmarks/bench_seq2seq.py --repeats 3 --original-cap 400
     TF_CPP_MIN_LOG_LEVEL=2 .venv/bin/python benchmarks/bench_seq2seq.py --fresh   # defaults, fresh questions
+    TF_CPP_MIN_LOG_LEVEL=2 .venv/bin/python benchmarks/bench_seq2seq.py --step-cost   # Keras' step vs fused
+
+``--step-cost`` measures only the cost of a training step per question, Keras' step against
+the fused one, at the book's batch size, in one process, interleaved over several rounds:
+wall time and CPU time (the CPU time of this process barely depends on what else runs).
 """
 
 from __future__ import annotations
@@ -97,6 +107,48 @@ def fresh_check(digits: int, seed: int) -> None:
     )
 
 
+def step_cost(digits: int, seed: int, rounds: int = 5) -> None:
+    """Seconds and CPU seconds per training question: Keras' training step against the fused one."""
+    import keras
+
+    from helpers.string_addition.fused_step import use_fused_step
+
+    book = seq2seq.Seq2SeqSettings()
+    batch, calls = book.batch_size, book.steps_per_execution
+    data = seq2seq.make_questions(seq2seq.EXAMPLE_SIZES.get(digits, 50_000), digits, seed=seed)
+    chunk = batch * calls * 4  # 4 compiled calls per measurement
+    print(f"load average at start {load_average()}; batch {batch}, {calls} batches per call", flush=True)
+    models = {}
+    for label in ("keras step", "fused step"):
+        keras.utils.set_random_seed(seed)
+        model = seq2seq.build_adder(digits)
+        if label == "fused step":
+            use_fused_step(model)
+        model.compile(
+            optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"], steps_per_execution=calls
+        )
+        began = time.perf_counter()
+        model.fit(data.x[: batch * calls], data.y[: batch * calls], batch_size=batch, verbose=0)
+        print(f"  {label}: first call (tracing and compiling included) {time.perf_counter() - began:.2f} s", flush=True)
+        models[label] = model
+    costs: dict[str, list[tuple[float, float]]] = {label: [] for label in models}
+    for round_index in range(rounds):
+        start = (round_index * chunk) % (len(data) - chunk)
+        x, y = data.x[start : start + chunk], data.y[start : start + chunk]
+        for label, model in models.items():
+            wall, cpu = time.perf_counter(), time.process_time()
+            model.fit(x, y, batch_size=batch, verbose=0, shuffle=False)
+            costs[label].append(((time.perf_counter() - wall) / chunk * 1e6, (time.process_time() - cpu) / chunk * 1e6))
+    for label, values in costs.items():
+        walls, cpus = [w for w, _ in values], [c for _, c in values]
+        print(
+            f"  {label}: median {statistics.median(walls):.1f} us wall, {statistics.median(cpus):.1f} us CPU "
+            f"per question ({rounds} rounds of {chunk:,} questions)"
+        )
+    ratio = statistics.median(c for _, c in costs["keras step"]) / statistics.median(c for _, c in costs["fused step"])
+    print(f"  CPU time per question, Keras' step / fused step: {ratio:.2f}; load average at the end {load_average()}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--digits", type=int, default=3)
@@ -110,9 +162,13 @@ def main() -> None:
     parser.add_argument(
         "--fresh", action="store_true", help="only check train_adder(digits) with its defaults on fresh questions"
     )
+    parser.add_argument("--step-cost", action="store_true", help="only measure a training step's cost, Keras' vs fused")
     args = parser.parse_args()
     if args.fresh:
         fresh_check(args.digits, args.seed)
+        return
+    if args.step_cost:
+        step_cost(args.digits, args.seed)
         return
     if args.repeats < 2:
         parser.error("--repeats must be at least 2 (the medians need more than one run)")
@@ -121,6 +177,7 @@ def main() -> None:
     import tensorflow as tf
 
     print(f"{platform.node()}: TensorFlow {tf.__version__}; load average at start {load_average()}", flush=True)
+    print(f"book settings: {seq2seq.Seq2SeqSettings()}", flush=True)
     common = {"n_questions": seq2seq.EXAMPLE_SIZES.get(args.digits, 50_000), "target_exact": args.target}
     configurations = {
         "book": dict(common),

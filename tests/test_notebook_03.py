@@ -38,6 +38,13 @@ def test_chapter_3_executes_and_its_results_hold(executed):
     assert values["reverse_epochs"] == SMALL["REVERSE_OFF_EPOCHS"]
     assert set(values["limit_by_length"]) == {1, 2, 3, 4}
     assert isinstance(values["example_535"], str)
+    # The recipe the prose quotes is the one train_adder uses.
+    from helpers.seq2seq import Seq2SeqSettings
+
+    book = Seq2SeqSettings()
+    assert values["book_batch"] == book.batch_size and values["book_peak_rate"] == book.learning_rate
+    assert values["book_decay_trigger"] == book.decay_trigger and values["book_decay_epochs"] == book.decay_epochs
+    assert values["book_steps_per_call"] == book.steps_per_execution and values["book_checks"] == book.checks_per_epoch
     # The aligned adder, trained on 8 digits, adds 100- and 1,000-digit numbers.
     assert values["long_exact_100"] >= 0.999
     assert values["long_exact_1000"] >= 0.999

@@ -205,24 +205,19 @@ def test_adaptive_schedule_holds_until_the_trigger_then_decays_over_its_steps():
     assert rate(90, 95) == pytest.approx(rate(90, None))
 
 
-def test_adaptive_decay_starts_at_the_check_that_reaches_the_trigger():
+def test_adaptive_decay_starts_at_the_check_that_reaches_the_trigger_and_stops_at_zero():
     # 1,800 training questions in batches of 60: 30 steps per epoch, a check every 10 steps.
     # A trigger of 0 is reached by the first check (step 10): the decay then takes 0.5 epoch
-    # (15 steps), so the rate is zero from step 25 on and the last epoch ends at zero.
-    _, history = seq2seq.train_adder(
-        2,
-        n_questions=2000,
-        batch_size=60,
-        steps_per_execution=5,
-        checks_per_epoch=3,
-        schedule="adaptive",
-        decay_trigger=0.0,
-        decay_epochs=0.5,
-        epochs=3,
-        target_exact=None,
-        verbose=0,
-    )
-    assert history.history["learning_rate"] == [0.0, 0.0, 0.0]
+    # (15 steps), so the rate is zero from step 25 on, and training stops there (more steps
+    # at a zero rate would change nothing), checked once more.
+    common = dict(n_questions=2000, batch_size=60, steps_per_execution=5, checks_per_epoch=3, epochs=3)
+    common.update(schedule="adaptive", decay_epochs=0.5, target_exact=None, verbose=0)
+    _, history = seq2seq.train_adder(2, decay_trigger=0.0, **common)
+    assert [epoch for epoch, _, _ in history.history["checks"]] == pytest.approx([10 / 30, 20 / 30, 25 / 30], abs=1e-3)
+    # Never triggered: held until the latest start, 15 steps before the end of the 3 epochs.
+    _, held = seq2seq.train_adder(2, decay_trigger=1.0, **common)
+    assert history.history["epoch"][-1] == pytest.approx(25 / 30, abs=1e-3)
+    assert held.history["epoch"][-1] == pytest.approx(3.0) and held.history["learning_rate"][1] == pytest.approx(0.02)
 
 
 def test_close_checks_look_after_every_compiled_call():
