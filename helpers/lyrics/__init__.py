@@ -6,7 +6,8 @@ Modules, one per concern:
   de-duplicated, split by song.
 - ``text``: tokenization (the same in Python and in the browser), vocabulary, windows.
 - ``models``: the blog's network, its configurations (``original``, ``gene``, ``baba``,
-  ``tod``), training with per-epoch checkpoints and resume, ``.keras`` save/load.
+  ``tod``), training one window per word (the blog's) or every word of song pieces (the
+  book's Gene Lyrica One), per-epoch checkpoints and resume, ``.keras`` save/load.
 - ``generation``: next-word probabilities, randomness (temperature), seeded sampling.
 - ``metrics``: perplexity, top-1/top-5 accuracy, Kneser-Ney n-gram baselines, repetition
   and copying.
