@@ -5,10 +5,10 @@ encoder, RepeatVector, LSTM(128) decoder, Dense(12) softmax) on the *same* quest
 Keras example's 50,000, the last 10% held out), in one process, interleaved
 (book, original, book, original, ...) so that both see the same load on a shared machine:
 
-* *book*: ``helpers.seq2seq.Seq2SeqSettings`` defaults (printed at the start): batch 120,
-  Nadam (Adam with Nesterov momentum) warming up to a learning rate of 0.02 over half an
-  epoch, held there until a held-out check first gets 20% of the answers right, then
-  decaying linearly to zero over 1.5 epochs; beta_2 0.99, clipping, 15 batches per compiled
+* *book*: ``helpers.seq2seq.Seq2SeqSettings`` defaults (printed at the start): batch 60,
+  Nadam (Adam with Nesterov momentum) warming up to a learning rate of 0.014 over half an
+  epoch, held there until a held-out check first gets 30% of the answers right, then
+  decaying linearly to zero over 1.5 epochs; beta_2 0.99, clipping, 30 batches per compiled
   call, the fused training step of ``helpers.string_addition.fused_step`` (same network,
   same maths, cheaper), held-out exact-match checked 4 times per epoch and after every
   compiled call once it reaches 97%;
