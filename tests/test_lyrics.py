@@ -245,6 +245,12 @@ def test_configs_are_the_blogs_and_unknown_names_refused():
         models.get_config("gene", hidden=3)
     with pytest.raises(ValueError, match="epochs"):
         models.get_config("gene", epochs=0)
+    with pytest.raises(ValueError, match="targets"):
+        models.get_config("gene", targets="every words")
+    with pytest.raises(ValueError, match="stride"):
+        models.get_config("gene", stride=0)
+    with pytest.raises(ValueError, match="embedding_dropout"):
+        models.get_config("gene", embedding_dropout=1.0)
 
 
 def test_keras_save_and_safe_load(tiny, tmp_path):
