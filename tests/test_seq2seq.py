@@ -123,7 +123,10 @@ def test_settings_check_and_original_preset_is_valid():
 @pytest.fixture(scope="module")
 def small_run():
     """A 2-digit adder trained for a few epochs: enough to check the plumbing."""
-    return seq2seq.train_adder(2, seed=0, n_questions=3000, epochs=3, verbose=0, target_exact=None, jit_compile=False)
+    # The trapezoid schedule runs every epoch (the adaptive one may stop once its decay ends).
+    return seq2seq.train_adder(
+        2, seed=0, n_questions=3000, epochs=3, verbose=0, target_exact=None, schedule="trapezoid"
+    )
 
 
 def test_training_records_exact_match_and_time(small_run):
@@ -172,7 +175,7 @@ def test_held_out_loss_is_keras_loss(small_run):
 
 def test_stop_epoch_stops_early_but_keeps_the_schedule():
     _, history = seq2seq.train_adder(
-        1, n_questions=55, epochs=5, stop_epoch=2, verbose=0, target_exact=None, jit_compile=False, batch_size=16
+        1, n_questions=55, epochs=5, stop_epoch=2, verbose=0, target_exact=None, schedule="trapezoid", batch_size=16
     )
     assert len(history.history["val_exact"]) == 2
     assert history.history["learning_rate"][-1] > 0
