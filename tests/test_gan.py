@@ -400,3 +400,13 @@ def test_face_picker_widget_redraws_on_choice_and_button():
     assert bytes(image.value) != chosen
     with pytest.raises(ValueError, match="conditional GAN"):
         face_picker(train_gan(images, epochs=1, **TINY))
+
+
+def test_collapse_summary_and_first_epoch_reaching():
+    from helpers.gan.metrics import collapse_summary, first_epoch_reaching
+
+    scores = [{"hue_coverage": 0.0}, {"hue_coverage": 0.25}, {"hue_coverage": 0.95}, {"hue_coverage": 0.5}]
+    assert first_epoch_reaching(scores, "hue_coverage", 0.9) == 2
+    assert first_epoch_reaching(scores, "hue_coverage", 0.99) is None
+    summary = collapse_summary(scores, ("hue_coverage",))
+    assert summary == {"mean hue coverage": pytest.approx(1.7 / 3), "last hue coverage": 0.5}  # epoch 0 left out

@@ -6,10 +6,13 @@ Modules, one per concern:
 - ``helpers.gan.faces``: cartoon faces: DiceBear "personas" rendered offline with Node, and a
   Cartoon Set folder reader, with each face's attributes.
 - ``helpers.gan.models``: the post's DCGAN (``"original"``), the book's narrower one, the
-  candidate fixes (packed discriminator, minibatch standard deviation) and the conditional
-  networks.
+  candidate fixes for mode collapse as named configurations (spectral normalisation, the
+  chapter's fix; two time-scales; DiffAugment; packed discriminator; minibatch standard
+  deviation) and the conditional networks (attributes at every generator layer, projection
+  discriminator: ``conditional_config``).
 - ``helpers.gan.training``: ``train_gan`` (16 fixed samples and scores per epoch, checkpoints
-  and resume, an optional generator weight average) and its result, ``GanRun``.
+  and resume, an optional generator weight average, seeded DiffAugment) and its result,
+  ``GanRun``.
 - ``helpers.gan.metrics``: mode collapse measured: ellipses read back from image moments,
   coverage of modes, attribute classifiers and a kernel distance for faces.
 - ``helpers.gan.figures``: the per-epoch samples as a plotly animation for the static page,

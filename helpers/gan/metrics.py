@@ -337,12 +337,16 @@ def first_epoch_reaching(scores: list[dict], name: str, level: float) -> int | N
 
 
 def collapse_summary(scores: list[dict], names: tuple[str, ...] = ("hue_coverage", "valid", "pixel_diversity")) -> dict:
-    """Per-epoch scores of one run condensed: each score's mean over the trained epochs and its last value."""
+    """Per-epoch scores of one run condensed: each score's mean over the trained epochs and its last value.
+
+    Keys are worded for a table: ``"mean hue coverage"``, ``"last hue coverage"``, ...
+    """
     trained = scores[1:]
     summary = {}
     for name in names:
         values = [m[name] for m in trained if name in m]
         if values:
-            summary[f"mean {name}"] = float(np.mean(values))
-            summary[f"last {name}"] = float(values[-1])
+            worded = name.replace("_", " ")
+            summary[f"mean {worded}"] = float(np.mean(values))
+            summary[f"last {worded}"] = float(values[-1])
     return summary

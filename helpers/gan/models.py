@@ -1,4 +1,4 @@
-"""The post's DCGAN ("original"), the book's narrower one, the packed fix and the conditional generator.
+"""The post's DCGAN ("original"), the book's narrower one, candidate fixes and the conditional networks.
 
 The original follows the TensorFlow DCGAN tutorial at 64 px: the generator lifts 100-d
 noise with ``Dense(4*4*1024)`` and doubles the image with 5x5 ``Conv2DTranspose`` layers of
@@ -7,6 +7,14 @@ final tanh layer to 3 channels (about 18.9M weights); the discriminator is three
 convolutions of 64, 128 and 256 channels with LeakyReLU 0.2 and dropout 0.3 and one logit
 (about 1.05M weights at 64 px). The book's configuration has the same shape with 4x4 kernels,
 a generator of 128-64-32 channels and a discriminator of 32-64-128 at 32 px.
+
+Candidate fixes for mode collapse are named configurations that change one thing each:
+``"book_spectral"`` (spectral normalisation of the discriminator, replacing its batch norm;
+the fix chapter 5 shows), ``"book_ttur"`` (generator 1e-4, discriminator 4e-4),
+``"book_diffaugment"`` (random shifts and colour changes of every image the discriminator
+sees), ``"book_packed"`` and ``"book_minibatch_std"``. ``conditional_config`` sets the
+conditional GAN's options: the weight of the generator's attribute loss, the attributes at
+every generator layer, and a projection discriminator.
 
 For another image size the generator keeps its last width and adds or drops doubling layers
 (each one twice as wide as the next), so ``size`` only changes how many times it doubles.
