@@ -214,7 +214,7 @@ def test_adaptive_decay_starts_at_the_check_that_reaches_the_trigger_and_stops_a
     # (15 steps), so the rate is zero from step 25 on, and training stops there (more steps
     # at a zero rate would change nothing), checked once more.
     common = dict(n_questions=2000, batch_size=60, steps_per_execution=5, checks_per_epoch=3, epochs=3)
-    common.update(schedule="adaptive", decay_epochs=0.5, target_exact=None, verbose=0)
+    common.update(schedule="adaptive", learning_rate=0.02, decay_epochs=0.5, target_exact=None, verbose=0)
     _, history = seq2seq.train_adder(2, decay_trigger=0.0, **common)
     assert [epoch for epoch, _, _ in history.history["checks"]] == pytest.approx([10 / 30, 20 / 30, 25 / 30], abs=1e-3)
     # Never triggered: held until the latest start, 15 steps before the end of the 3 epochs.
