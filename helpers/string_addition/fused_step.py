@@ -93,11 +93,15 @@ def adder_logits(model: Any, x: Any) -> Any:
 
     # Decoder: its input is the encoder's last output at every step, projected once.
     repeated = tf.matmul(hidden, decoder.kernel) + decoder.bias
+    # One copy per step through ``tf.repeat``, whose gradient sums the steps' gradients in a
+    # fixed order; reusing the one tensor at every step let TensorFlow add them up in
+    # whatever order they arrived, and the same seed gave different weights.
+    step_inputs = tf.unstack(tf.repeat(repeated[:, None, :], answer_steps, axis=1), axis=1)
     hidden = tf.zeros([batch, decoder.units], dtype=projected.dtype)
     carry = hidden
     outputs = []
-    for _ in range(answer_steps):
-        hidden, carry = _lstm_step(repeated + tf.matmul(hidden, decoder.recurrent_kernel), carry)
+    for step_input in step_inputs:
+        hidden, carry = _lstm_step(step_input + tf.matmul(hidden, decoder.recurrent_kernel), carry)
         outputs.append(hidden)
 
     # The Dense layer on every output step at once.
