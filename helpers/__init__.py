@@ -21,15 +21,18 @@ One subpackage per experiment:
   chapter 2's look inside the hidden layer and the fixes that make them add; ``tables``
   formats their tables for the page.
 - ``helpers.string_addition``: chapter 3, recurrent networks that add numbers written as
-  strings: the Keras seq2seq example (also importable as ``helpers.seq2seq``), the aligned
+  strings: the Keras seq2seq example (also importable as ``helpers.seq2seq``) and its cheaper
+  training step (``fused_step``: the same network and maths), the aligned
   long adder (``helpers.long_addition``), the carry, side-by-side figures.
 - ``helpers.lyrics``: chapter 4, Gene Lyrica One: the lyrics corpus, Keras tokenization,
-  the blog's recurrent network and its three stories, generation with randomness, held-out
+  the blog's recurrent network and its three stories (and the book's training of it on
+  every word of song pieces), generation with randomness, held-out
   perplexity against Kneser-Ney n-grams, the in-browser generator and a command line
   (``python -m helpers.lyrics``).
 - ``helpers.gan``: chapter 5, cartoon avatars with GANs: seeded ellipses and DiceBear faces,
-  the post's DCGAN and the book's, mode collapse measured, a fix, and a conditional face
-  generator that also runs in the browser.
+  the post's DCGAN and the book's, mode collapse measured, fixes for it (spectral
+  normalisation is the chapter's), and a conditional face generator that also runs in the
+  browser.
 """
 
 __version__ = "0.1.0"
