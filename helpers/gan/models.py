@@ -76,6 +76,25 @@ CONFIGS["book_minibatch_std"] = replace(CONFIGS["book"], name="book_minibatch_st
 CONFIGS["book_ttur"] = replace(CONFIGS["book"], name="book_ttur", learning_rate=1e-4, discriminator_learning_rate=4e-4)
 CONFIGS["book_spectral"] = replace(CONFIGS["book"], name="book_spectral", spectral_norm=True)
 CONFIGS["book_diffaugment"] = replace(CONFIGS["book"], name="book_diffaugment", augment=("translation", "color"))
+
+#: What the page calls each configuration (tables and plots show words, not code names).
+DISPLAY_NAMES: dict[str, str] = {
+    "original": "the post's DCGAN",
+    "book": "plain DCGAN",
+    "book_packed": "packed discriminator",
+    "book_minibatch_std": "minibatch standard deviation",
+    "book_ttur": "two learning rates (TTUR)",
+    "book_spectral": "spectral normalisation",
+    "book_diffaugment": "DiffAugment",
+}
+
+
+def display_name(config: str | DcganConfig) -> str:
+    """The words the page uses for a configuration (its name, spaced, if it has none)."""
+    name = config.name if isinstance(config, DcganConfig) else str(config)
+    return DISPLAY_NAMES.get(name, name.replace("_", " "))
+
+
 AUGMENTATIONS = ("translation", "color")
 
 
