@@ -32,28 +32,33 @@ def song_tokens(vocabulary: Vocabulary, songs: list[Song]) -> list[list[str]]:
     return [vocabulary.decode(ids) for ids in vocabulary.encode([s.text for s in songs])]
 
 
-def evaluate(model, vocabulary: Vocabulary, songs: list[Song], batch_size: int = 2048) -> dict[str, float]:
-    """Perplexity, cross-entropy (nats/word), top-1 and top-5 next-word accuracy on ``songs``."""
-    x, y = windows(vocabulary.encode([s.text for s in songs]), vocabulary.window)
-    if len(y) == 0:
-        raise ValueError("the songs have no word to predict (each needs at least two words)")
-    log_probabilities, top1, top5 = [], 0, 0
+def window_scores(model, x: np.ndarray, y: np.ndarray, batch_size: int = 2048, top: int = 5) -> dict[str, float]:
+    """Cross-entropy (nats/word) and top-1 (and top-``top``) accuracy of ``model`` predicting ``y`` from ``x``."""
+    log_probabilities, top1, top_k = [], 0, 0
     for start in range(0, len(y), batch_size):
         probabilities = np.asarray(model.predict_on_batch(x[start : start + batch_size]), np.float64)
         targets = y[start : start + batch_size]
         picked = probabilities[np.arange(len(targets)), targets]
         log_probabilities.append(np.log(np.maximum(picked, 1e-300)))
-        top = np.argsort(-probabilities, axis=1)[:, :5]
-        top1 += int((top[:, 0] == targets).sum())
-        top5 += int((top == targets[:, None]).any(axis=1).sum())
-    cross_entropy = float(-np.concatenate(log_probabilities).mean())
-    return {
-        "perplexity": math.exp(cross_entropy),
-        "cross_entropy": cross_entropy,
-        "top1": top1 / len(y),
-        "top5": top5 / len(y),
-        "words": int(len(y)),
-    }
+        if top > 1:
+            ranked = np.argsort(-probabilities, axis=1)[:, :top]
+            top1 += int((ranked[:, 0] == targets).sum())
+            top_k += int((ranked == targets[:, None]).any(axis=1).sum())
+        else:  # the argmax only: no sort over the vocabulary
+            top1 += int((probabilities.argmax(axis=1) == targets).sum())
+    scores = {"cross_entropy": float(-np.concatenate(log_probabilities).mean()), "top1": top1 / len(y)}
+    if top > 1:
+        scores[f"top{top}"] = top_k / len(y)
+    return scores
+
+
+def evaluate(model, vocabulary: Vocabulary, songs: list[Song], batch_size: int = 2048) -> dict[str, float]:
+    """Perplexity, cross-entropy (nats/word), top-1 and top-5 next-word accuracy on ``songs``."""
+    x, y = windows(vocabulary.encode([s.text for s in songs]), vocabulary.window)
+    if len(y) == 0:
+        raise ValueError("the songs have no word to predict (each needs at least two words)")
+    scores = window_scores(model, x, y, batch_size, top=5)
+    return {"perplexity": math.exp(scores["cross_entropy"]), **scores, "words": int(len(y))}
 
 
 def perplexity(model, vocabulary: Vocabulary, songs: list[Song]) -> float:

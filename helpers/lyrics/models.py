@@ -35,6 +35,7 @@ import numpy as np
 
 from helpers.checks import check_choice, check_float, check_int
 from helpers.lyrics.corpus import Corpus, Song
+from helpers.lyrics.metrics import window_scores
 from helpers.lyrics.text import MAX_VOCABULARY, Vocabulary, build_vocabulary, chunks, windows
 
 #: Gene Lyrica One's songs: the blog took the artists with more than 50 songs from one genre
@@ -216,14 +217,10 @@ def compile_model(model, config: TrainingConfig, steps_per_epoch: int) -> None:
     if config.targets == "every word":
         # Positions weighted 0 (padding) neither count in the loss nor in its average.
         loss = keras.losses.SparseCategoricalCrossentropy(reduction="mean_with_sample_weight")
-        model.compile(optimizer=optimizer, loss=loss, weighted_metrics=["accuracy"], jit_compile=config.jit_compile)
+        accuracy = {"weighted_metrics": ["accuracy"]}
     else:
-        model.compile(
-            optimizer=optimizer,
-            loss="sparse_categorical_crossentropy",
-            metrics=["accuracy"],
-            jit_compile=config.jit_compile,
-        )
+        loss, accuracy = "sparse_categorical_crossentropy", {"metrics": ["accuracy"]}
+    model.compile(optimizer=optimizer, loss=loss, jit_compile=config.jit_compile, **accuracy)
 
 
 def read_glove(path: Path | str, vocabulary: Vocabulary, dimensions: int, seed: int = 0) -> np.ndarray:
@@ -315,14 +312,8 @@ def language_model_pieces(data: TrainingData, config: TrainingConfig) -> tuple[n
 
 def held_out_scores(model, data: TrainingData, batch_size: int = 2048) -> dict[str, float]:
     """``val_loss`` (mean cross-entropy, nats) and ``val_accuracy`` of the next word on the held-out windows."""
-    losses, right = [], 0
-    for start in range(0, len(data.y_held_out), batch_size):
-        probabilities = np.asarray(model.predict_on_batch(data.x_held_out[start : start + batch_size]), np.float64)
-        targets = data.y_held_out[start : start + batch_size]
-        picked = probabilities[np.arange(len(targets)), targets]
-        losses.append(-np.log(np.maximum(picked, 1e-300)))
-        right += int((probabilities.argmax(axis=1) == targets).sum())
-    return {"val_loss": float(np.concatenate(losses).mean()), "val_accuracy": right / len(data.y_held_out)}
+    scores = window_scores(model, data.x_held_out, data.y_held_out, batch_size, top=1)
+    return {"val_loss": scores["cross_entropy"], "val_accuracy": scores["top1"]}
 
 
 @dataclass
