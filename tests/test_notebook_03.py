@@ -44,6 +44,8 @@ def test_chapter_3_executes_and_its_results_hold(executed):
     book = Seq2SeqSettings()
     assert values["book_batch"] == book.batch_size and values["book_peak_rate"] == book.learning_rate
     assert values["book_decay_trigger"] == book.decay_trigger and values["book_decay_epochs"] == book.decay_epochs
+    assert values["book_floor"] == book.decay_floor and values["book_floor_epochs"] == book.floor_epochs
+    assert values["book_floor_rate"] == pytest.approx(book.decay_floor * book.learning_rate)
     assert values["book_steps_per_call"] == book.steps_per_execution and values["book_checks"] == book.checks_per_epoch
     # The aligned adder, trained on 8 digits, adds 100- and 1,000-digit numbers.
     assert values["long_exact_100"] >= 0.999

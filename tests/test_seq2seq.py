@@ -208,6 +208,26 @@ def test_adaptive_schedule_holds_until_the_trigger_then_decays_over_its_steps():
     assert rate(90, 95) == pytest.approx(rate(90, None))
 
 
+def test_adaptive_decay_can_stop_at_a_floor_and_hold_it():
+    def rate(step):
+        return seq2seq.learning_rate_at(
+            step, 100, 10, 0.02, "adaptive", decay_start=30, decay_steps=20, floor=0.25, floor_steps=10
+        )
+
+    # The same line as without a floor (0.01 at step 40), until it reaches 25% of the peak
+    # at step 45; held there for 10 steps, then zero.
+    assert rate(40) == pytest.approx(0.01) and rate(44) == pytest.approx(0.006)
+    assert all(rate(step) == pytest.approx(0.005) for step in range(45, 55))
+    assert rate(55) == 0.0 and rate(80) == 0.0
+    assert seq2seq.adaptive_span(20, 0.25, 10) == 25 and seq2seq.adaptive_span(20) == 20
+    # Never triggered: the line and the floor still fit before the last step.
+    untriggered = [
+        seq2seq.learning_rate_at(s, 100, 10, 0.02, "adaptive", decay_steps=20, floor=0.25, floor_steps=10)
+        for s in (74, 75, 90, 99, 100)
+    ]
+    assert untriggered == pytest.approx([0.02, 0.02, 0.005, 0.005, 0.0])
+
+
 def test_adaptive_decay_starts_at_the_check_that_reaches_the_trigger_and_stops_at_zero():
     # 1,800 training questions in batches of 60: 30 steps per epoch, a check every 10 steps.
     # A trigger of 0 is reached by the first check (step 10): the decay then takes 0.5 epoch
@@ -215,12 +235,17 @@ def test_adaptive_decay_starts_at_the_check_that_reaches_the_trigger_and_stops_a
     # at a zero rate would change nothing), checked once more.
     common = dict(n_questions=2000, batch_size=60, steps_per_execution=5, checks_per_epoch=3, epochs=3)
     common.update(schedule="adaptive", learning_rate=0.02, decay_epochs=0.5, target_exact=None, verbose=0)
-    _, history = seq2seq.train_adder(2, decay_trigger=0.0, **common)
+    _, history = seq2seq.train_adder(2, decay_trigger=0.0, decay_floor=0.0, **common)
     assert [epoch for epoch, _, _ in history.history["checks"]] == pytest.approx([10 / 30, 20 / 30, 25 / 30], abs=1e-3)
     # Never triggered: held until the latest start, 15 steps before the end of the 3 epochs.
-    _, held = seq2seq.train_adder(2, decay_trigger=1.0, **common)
+    _, held = seq2seq.train_adder(2, decay_trigger=1.0, decay_floor=0.0, **common)
     assert history.history["epoch"][-1] == pytest.approx(25 / 30, abs=1e-3)
     assert held.history["epoch"][-1] == pytest.approx(3.0) and held.history["learning_rate"][1] == pytest.approx(0.02)
+    # A floor of 40% held for half an epoch: the line reaches it 9 steps after the trigger,
+    # 15 steps at the floor end at step 10 + 9 + 15 = 34, inside the call of steps 30-35.
+    _, floored = seq2seq.train_adder(2, decay_trigger=0.0, decay_floor=0.4, floor_epochs=0.5, **common)
+    assert floored.history["epoch"][-1] == pytest.approx(35 / 30, abs=1e-3)
+    assert floored.history["learning_rate"][-1] == pytest.approx(0.008)
 
 
 def test_close_checks_look_after_every_compiled_call():
@@ -261,6 +286,8 @@ def test_cosine_and_constant_schedules():
         ({"decay_trigger": 1.5}, "decay_trigger must be at most"),
         ({"decay_epochs": 0.0}, "decay_epochs must be"),
         ({"close_checks_from": -0.1}, "close_checks_from must be at least"),
+        ({"decay_floor": 1.0}, "decay_floor must be at most 0.99"),
+        ({"floor_epochs": -0.5}, "floor_epochs must be at least 0"),
     ],
 )
 def test_bad_settings_raise(setting, message):
