@@ -10,6 +10,8 @@ Shared by every chapter:
   training progress as one compact block per run.
 - ``helpers.data``: the data and cache folders, and SHA-256-checked downloads.
 - ``helpers.stacked``: training many tiny networks at once in one compiled graph.
+- ``helpers.batches``: ``fit``'s own shuffled batches without tf.data's autotuning thread,
+  whose end now and then stalled an epoch for seconds (chapter 3).
 - ``helpers.browser``: Keras models for the reader's browser: ONNX export checked against
   ``model.predict``, the site's model folder, and the hash-checked app element that
   ``_static/twoplustwo_models.js`` starts with ONNX Runtime Web (chapters 4 and 5).

@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from helpers.batches import shuffled_batches
 from helpers.checks import check_float, check_int
 
 #: Features per step: one-hot digit of a, then one-hot digit of b.
@@ -246,11 +247,10 @@ def train(model: Any, max_digits: int = 8, seed: int = 0, **settings: Any) -> di
             )
 
     history = model.fit(
-        x,
-        target,
-        batch_size=config.batch_size,
+        shuffled_batches((x, target), config.batch_size),  # fit's own batches, minus its autotuning thread
         epochs=config.epochs,
         verbose=0,
+        shuffle=False,  # the batches come shuffled
         callbacks=[keras.callbacks.LambdaCallback(on_epoch_end=report)],
     )
     seconds = time.perf_counter() - start

@@ -57,6 +57,7 @@ from typing import Any
 
 import numpy as np
 
+from helpers.batches import shuffled_batches
 from helpers.checks import check_choice, check_float, check_int
 from helpers.display import ProgressBlock
 
@@ -557,14 +558,14 @@ def train_adder(digits: int = 3, seed: int = 0, **settings: Any) -> tuple[Any, A
     monitor = ExactMatchMonitor(held_out, config, seed, math.ceil(len(train) / config.batch_size))
     # No ``validation_data``: the monitor's own pass over the held-out questions gives the
     # held-out loss and accuracies, so Keras does not run (and compile) a second one.
+    # The batches fit would cut from the arrays, without tf.data's autotuning thread, whose
+    # end now and then stalled an epoch's start for 2-4 s (see helpers.batches).
     history = model.fit(
-        train.x,
-        train.y,
-        batch_size=config.batch_size,
+        shuffled_batches((train.x, train.y), config.batch_size),
         epochs=config.epochs,
         callbacks=[monitor],
         verbose=0,
-        shuffle=True,
+        shuffle=False,  # the batches come shuffled; Keras would only warn that it cannot
     )
     for key, values in monitor.extra.items():
         history.history[key] = values
