@@ -16,7 +16,11 @@ Keras example's 50,000, the last 10% held out), in one process, interleaved
   compiled call once it reaches 97%;
 * *original*: ``helpers.seq2seq.ORIGINAL`` (batch 32, Adam at 0.001 with Keras' defaults,
   Keras' own training step, one batch per call, checked once per epoch, as the example's
-  ``fit`` loop looks at it).
+  ``fit`` loop looks at it, and the questions in a new order every epoch, as the unseeded
+  example's ``fit`` gives them).
+
+Both read their batches through ``helpers.batches`` (``fit``'s batches without tf.data's
+autotuning thread, whose end stalled an epoch's start for 2-4 s now and then).
 
 For each run it prints the training time until the held-out exact-match first reaches the
 target (compilation included, the held-out checks excluded: they are the same 5,000

@@ -29,19 +29,21 @@ import numpy as np
 from helpers.checks import check_int
 
 
-def shuffled_batches(arrays: tuple[np.ndarray, ...], batch_size: int, shuffle: bool = True) -> Any:
+def shuffled_batches(
+    arrays: tuple[np.ndarray, ...], batch_size: int, shuffle: bool = True, reshuffle_seed: int | None = None
+) -> Any:
     """A ``tf.data.Dataset`` of batches of the rows of ``arrays`` (e.g. ``(x, y)`` or
-    ``(x, y, sample_weight)``) in a random order: the same for every epoch under a global
-    seed, as with ``fit`` (see the module's docstring), a new one each epoch without.
+    ``(x, y, sample_weight)``) in a random order.
 
     Args:
         arrays: arrays with the same number of rows.
         batch_size: rows per batch; the last batch of an epoch holds the remainder.
         shuffle: False keeps the rows in order.
-
-    The order comes from ``tf.random.shuffle`` under TensorFlow's global seed, which
-    ``keras.utils.set_random_seed`` sets: the same seed gives the same batches, the ones
-    Keras' own pipeline gives for these arrays.
+        reshuffle_seed: ``None``: ``fit``'s own order, from ``tf.random.shuffle`` under
+            TensorFlow's global seed (which ``keras.utils.set_random_seed`` sets): the same
+            seed gives the batches Keras' own pipeline gives, in the same order every epoch
+            (see the module's docstring). An integer: a new order every epoch, the sequence
+            of orders fixed by this seed (and the global one).
     """
     import tensorflow as tf
 
@@ -54,6 +56,8 @@ def shuffled_batches(arrays: tuple[np.ndarray, ...], batch_size: int, shuffle: b
     batch_size = check_int("batch_size", batch_size, 1)
     if n_rows == 0:
         raise ValueError("arrays must have at least one row")
+    if reshuffle_seed is not None:
+        reshuffle_seed = check_int("reshuffle_seed", reshuffle_seed, 0)
 
     def epoch_order(_: Any) -> Any:
         order = tf.range(n_rows, dtype=tf.int64)
@@ -67,9 +71,14 @@ def shuffled_batches(arrays: tuple[np.ndarray, ...], batch_size: int, shuffle: b
     def gather(indices: Any) -> tuple[Any, ...]:
         return tuple(tf.gather(tensor, indices) for tensor in tensors)
 
-    # One permutation per iteration (one element of range(1)), computed ahead like a batch.
-    orders = tf.data.Dataset.range(1).map(epoch_order).prefetch(1)
-    dataset = orders.flat_map(batches_of).map(gather).prefetch(2)
+    if shuffle and reshuffle_seed is not None:
+        # tf.data's shuffle keeps its random state in the dataset: each iteration draws anew.
+        rows_in_order = tf.data.Dataset.range(n_rows)
+        indices = rows_in_order.shuffle(n_rows, seed=reshuffle_seed, reshuffle_each_iteration=True).batch(batch_size)
+    else:
+        # One permutation per iteration (one element of range(1)), computed ahead like a batch.
+        indices = tf.data.Dataset.range(1).map(epoch_order).prefetch(1).flat_map(batches_of)
+    dataset = indices.map(gather).prefetch(2)
     # Known length: Keras then counts the steps of an epoch without running off its end.
     dataset = dataset.apply(tf.data.experimental.assert_cardinality(-(-n_rows // batch_size)))
     options = tf.data.Options()

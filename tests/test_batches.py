@@ -27,6 +27,20 @@ def test_every_row_once_per_epoch_shuffled_with_the_remainder_last():
     assert np.array_equal(np.concatenate(again), np.concatenate(first))
 
 
+def test_a_reshuffle_seed_draws_a_new_order_every_epoch_and_the_same_sequence_every_run():
+    import keras
+
+    rows = np.arange(25, dtype=np.float32)
+    runs = []
+    for _ in range(2):
+        keras.utils.set_random_seed(0)
+        runs.append([np.concatenate(epoch) for epoch in _epochs(shuffled_batches((rows,), 10, reshuffle_seed=4), 3)])
+    first_run, second_run = runs
+    assert all(sorted(order) == list(rows) for order in first_run)
+    assert not np.array_equal(first_run[0], first_run[1]) and not np.array_equal(first_run[1], first_run[2])
+    assert all(np.array_equal(a, b) for a, b in zip(first_run, second_run, strict=True))
+
+
 def test_rows_stay_together_and_in_order_without_shuffling():
     rows = np.arange(7, dtype=np.float32)
     batches = list(shuffled_batches((rows, rows * 2, rows * 3), 3, shuffle=False))
@@ -66,8 +80,10 @@ def test_the_same_seed_trains_exactly_as_fit_on_the_arrays():
         ((np.zeros(3), np.zeros(4)), 2, r"same number of rows, got \[3, 4\]"),
         ((np.zeros(3),), 0, "batch_size must be at least 1"),
         ((np.zeros(0),), 2, "at least one row"),
+        ((np.zeros(3),), 2, "reshuffle_seed must be at least 0"),
     ],
 )
 def test_bad_arguments_say_what_is_wrong(arrays, batch_size, message):
+    reshuffle_seed = -1 if "reshuffle_seed" in message else None
     with pytest.raises(ValueError, match=message):
-        shuffled_batches(arrays, batch_size)
+        shuffled_batches(arrays, batch_size, reshuffle_seed=reshuffle_seed)

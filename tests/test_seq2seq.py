@@ -263,6 +263,17 @@ def test_close_checks_look_after_every_compiled_call():
     )
 
 
+def test_reshuffle_is_repeatable_and_changes_the_order():
+    common = dict(n_questions=600, batch_size=60, epochs=2, target_exact=None, verbose=0, schedule="constant")
+    weights = {}
+    for label, reshuffle in (("fit's order", False), ("reshuffled", True), ("reshuffled again", True)):
+        model, _ = seq2seq.train_adder(2, seed=0, reshuffle=reshuffle, **common)
+        weights[label] = model.get_weights()[0]
+    np.testing.assert_array_equal(weights["reshuffled"], weights["reshuffled again"])
+    assert not np.array_equal(weights["reshuffled"], weights["fit's order"])
+    assert ORIGINAL["reshuffle"] is True  # the example sets no seed, so its fit reshuffles
+
+
 def test_nadam_and_beta_1_are_used():
     model, _ = seq2seq.train_adder(1, n_questions=55, epochs=1, verbose=0, batch_size=16, optimizer="nadam", beta_1=0.8)
     assert model.optimizer.__class__.__name__ == "Nadam" and model.optimizer.beta_1 == 0.8
@@ -288,6 +299,7 @@ def test_cosine_and_constant_schedules():
         ({"close_checks_from": -0.1}, "close_checks_from must be at least"),
         ({"decay_floor": 1.0}, "decay_floor must be at most 0.99"),
         ({"floor_epochs": -0.5}, "floor_epochs must be at least 0"),
+        ({"reshuffle": "yes"}, "reshuffle must be"),
     ],
 )
 def test_bad_settings_raise(setting, message):
