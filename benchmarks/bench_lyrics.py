@@ -9,7 +9,8 @@ exactly as the original's: the next word after each held-out window.
 
 Trains Gene Lyrica One in one process, on the same songs and held-out songs:
 
-1. the blog's settings (``config="original"``: RMSprop 0.001, batch 256, recurrent dropout),
+1. the blog's settings (``config="original"``: RMSprop 0.001, batch 256, recurrent dropout,
+   a new order of the windows every epoch as in the blog's unseeded ``fit``),
    until its held-out loss has not improved for ``--original-patience`` epochs (its own
    early stopping watches the training loss and would run on long after the held-out
    minimum, which is what we need), and records its best held-out loss and the wall time

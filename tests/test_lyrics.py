@@ -251,6 +251,8 @@ def test_configs_are_the_blogs_and_unknown_names_refused():
         models.get_config("gene", stride=0)
     with pytest.raises(ValueError, match="embedding_dropout"):
         models.get_config("gene", embedding_dropout=1.0)
+    with pytest.raises(ValueError, match="reshuffle must be True or False"):
+        models.get_config("gene", reshuffle="yes")
 
 
 def test_keras_save_and_safe_load(tiny, tmp_path):
