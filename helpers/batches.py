@@ -4,10 +4,11 @@ Given NumPy arrays, ``fit`` builds a tf.data pipeline of its own: a shuffled per
 of the rows, cut into batches, the rows gathered batch by batch, and a new iterator over it
 each epoch. That pipeline asks tf.data to autotune it, which gives each iterator a
 background thread, and destroying the iterator at the start of the next epoch waits for
-that thread. On the 2-core machine the wait sometimes lasts 2-4 seconds: in 5 of about 10
-processes training chapter 3's adder, once per process, at a random epoch (``py-spy dump
---native`` showed the main thread inside ``RootDataset::Iterator``'s destructor). For a
-3-digit adder that trains for about 9 seconds, that is a quarter more.
+that thread. On the 2-core machine the wait sometimes lasts 2-4 seconds: 8 such stalls in 11
+processes training chapter 3's adder, at random epochs (``py-spy dump --native`` showed the
+main thread inside ``RootDataset::Iterator``'s destructor); none in 4 processes (12 runs)
+through this module. For a 3-digit adder that trains for about 9 seconds, one stall is a
+quarter more.
 
 ``shuffled_batches`` builds the same batches (the same permutation from the same random
 op, so a seed gives the same numbers as ``fit(x, y, shuffle=True)``) with autotuning off,
