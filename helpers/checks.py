@@ -65,6 +65,16 @@ def check_int_tuple(
     return checked
 
 
+def check_bool(name: str, value: object) -> bool:
+    """Return ``value`` as a ``bool`` if it is ``True`` or ``False`` (NumPy's booleans too).
+
+    ``1``, ``"yes"`` and ``None`` are refused: a switch is on or off, never guessed.
+    """
+    if not isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"{name} must be True or False, got {value!r}")
+    return bool(value)
+
+
 def check_choice(name: str, value: object, allowed: Iterable[object]) -> object:
     """Return ``value`` if it is one of ``allowed``."""
     allowed = tuple(allowed)

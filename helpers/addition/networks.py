@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from helpers.checks import check_choice, check_float, check_int, check_int_tuple
+from helpers.checks import check_bool, check_choice, check_float, check_int, check_int_tuple
 from helpers.stacked import ACTIVATIONS as HIDDEN_ACTIVATIONS
 
 #: Largest ``bits`` allowed: sums stay below ``2**bits``, and float32 (what the networks
@@ -100,8 +100,7 @@ def build_mlp(hidden_units: int, use_bias: bool = False, activation: str = "sigm
 
     hidden_units = check_int("hidden_units", hidden_units, 1)
     check_choice("activation", activation, HIDDEN_ACTIVATIONS)
-    if not isinstance(use_bias, (bool, np.bool_)):
-        raise ValueError(f"use_bias must be True or False, got {use_bias!r}")
+    check_bool("use_bias", use_bias)
     return keras.Sequential(
         [
             keras.Input(shape=(2,), name="numbers"),

@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 import keras
 from keras import layers
 
-from helpers.checks import check_choice, check_int
+from helpers.checks import check_bool, check_choice, check_float, check_int
 from helpers.gan.ellipses import check_image_size
 
 NOISE_DIM = 100
@@ -243,13 +243,10 @@ def conditional_config(
     ``projection`` lets the discriminator see the attributes too (a projection discriminator):
     a face that does not fit its attributes can then be called fake.
     """
-    from helpers.checks import check_float
-
     config = get_config(config)
     class_weight = check_float("class_weight", class_weight, minimum=0.0)
-    for name, flag in (("condition_every_layer", condition_every_layer), ("projection", projection)):
-        if not isinstance(flag, bool):
-            raise ValueError(f"{name} must be True or False, got {flag!r}")
+    condition_every_layer = check_bool("condition_every_layer", condition_every_layer)
+    projection = check_bool("projection", projection)
     return replace(
         config,
         name=f"{config.name}_conditional",

@@ -34,7 +34,7 @@ from pathlib import Path
 import numpy as np
 
 from helpers.batches import shuffled_batches
-from helpers.checks import check_choice, check_float, check_int
+from helpers.checks import check_bool, check_choice, check_float, check_int
 from helpers.lyrics.corpus import Corpus, Song
 from helpers.lyrics.metrics import window_scores
 from helpers.lyrics.text import MAX_VOCABULARY, Vocabulary, build_vocabulary, chunks, windows
@@ -170,9 +170,7 @@ def get_config(config: str | TrainingConfig, **overrides) -> TrainingConfig:
     check_float("embedding_dropout", config.embedding_dropout, minimum=0.0, maximum=0.9)
     if config.stride is not None:
         check_int("stride", config.stride, minimum=1)
-    if not isinstance(config.reshuffle, bool):
-        raise ValueError(f"reshuffle must be True or False, got {config.reshuffle!r}")
-    return config
+    return replace(config, reshuffle=check_bool("reshuffle", config.reshuffle))
 
 
 def build_model(
@@ -479,14 +477,15 @@ def train(
         vocabulary.save(directory / "vocabulary.json")
     state["fingerprint"] = fingerprint
     resumed_from = state["epoch"]
+    # A new seed per resumed epoch keeps the shuffles reproducible without repeating epoch 1's.
+    run_seed = seed + 1000 * resumed_from
     if model is None:
         keras.utils.set_random_seed(seed)
         matrix = read_glove(glove_path, vocabulary, config.embedding_dim, seed) if glove_path else None
         model = build_model(len(vocabulary), vocabulary.window, config, matrix, every_step=every_word)
         compile_model(model, config, steps)
     else:
-        # A new seed per resumed epoch keeps the shuffles reproducible without repeating epoch 1's.
-        keras.utils.set_random_seed(seed + 1000 * resumed_from)
+        keras.utils.set_random_seed(run_seed)
     validate, inference = None, model
     if every_word:
         # Generation, scoring and the browser use the window -> next word network: the same
@@ -500,10 +499,9 @@ def train(
     callback = _Checkpointing(directory, config, history, state, verbose, target_val_loss, time_limit, validate)
     if not state["stopped"] and state["epoch"] < config.epochs:
         arrays = (x_fit, y_fit) if weights_fit is None else (x_fit, y_fit, weights_fit)
-        reshuffle_seed = seed + 1000 * resumed_from if config.reshuffle else None
         model.fit(
             # fit's own batches, without tf.data's autotuning thread (see helpers.batches)
-            shuffled_batches(arrays, config.batch_size, reshuffle_seed=reshuffle_seed),
+            shuffled_batches(arrays, config.batch_size, reshuffle_seed=run_seed if config.reshuffle else None),
             epochs=config.epochs,
             initial_epoch=state["epoch"],
             validation_data=None if every_word else (data.x_held_out, data.y_held_out),

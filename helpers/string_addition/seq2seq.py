@@ -60,7 +60,7 @@ from typing import Any
 import numpy as np
 
 from helpers.batches import shuffled_batches
-from helpers.checks import check_choice, check_float, check_int
+from helpers.checks import check_bool, check_choice, check_float, check_int
 from helpers.display import ProgressBlock
 
 #: The 12 characters the network reads and writes; index = position in this string.
@@ -165,7 +165,7 @@ def make_questions(
     """
     n = check_int("n", n, 1)
     digits = check_int("digits", digits, 1, MAX_DIGITS)
-    reverse = _check_bool("reverse", reverse)
+    reverse = check_bool("reverse", reverse)
     seed = check_int("seed", seed, 0)
     drawn = digits if operand_digits is None else check_int("operand_digits", operand_digits, 1, digits)
     if n > distinct_pairs(drawn):
@@ -257,7 +257,7 @@ def check_question(question: object, digits: int) -> tuple[int, int]:
 def encode_questions(questions: list[str], digits: int, reverse: bool = True) -> np.ndarray:
     """One-hot encode questions such as ``"535+61"`` for a model trained on ``digits`` digits."""
     digits = check_int("digits", digits, 1, MAX_DIGITS)
-    reverse = _check_bool("reverse", reverse)
+    reverse = check_bool("reverse", reverse)
     if isinstance(questions, str) or not isinstance(questions, (list, tuple)) or not questions:
         raise ValueError(f"questions must be a non-empty list of strings such as ['535+61'], got {questions!r}")
     padded = []
@@ -391,8 +391,8 @@ class Seq2SeqSettings:
         if self.n_questions is not None:
             check_int("n_questions", self.n_questions, 20, distinct_pairs(drawn))
         check_float("validation_split", self.validation_split, 0.0, 0.5, inclusive_minimum=False)
-        _check_bool("reverse", self.reverse)
-        _check_bool("reshuffle", self.reshuffle)
+        check_bool("reverse", self.reverse)
+        check_bool("reshuffle", self.reshuffle)
         check_int("hidden_units", self.hidden_units, 1)
         check_int("batch_size", self.batch_size, 1)
         check_choice("optimizer", self.optimizer, OPTIMIZERS)
@@ -414,8 +414,8 @@ class Seq2SeqSettings:
         check_int("checks_per_epoch", self.checks_per_epoch, 1, 100)
         if self.close_checks_from is not None:
             check_float("close_checks_from", self.close_checks_from, 0.0, 1.0)
-        _check_bool("jit_compile", self.jit_compile)
-        _check_bool("fused_step", self.fused_step)
+        check_bool("jit_compile", self.jit_compile)
+        check_bool("fused_step", self.fused_step)
         check_int("steps_per_execution", self.steps_per_execution, 1)
         check_int("show", self.show, 0)
         check_choice("verbose", self.verbose, (0, 1, 2))
@@ -488,7 +488,7 @@ def learning_rate_at(
     if schedule == "adaptive":
         decay_steps = max(1, decay_steps or 1)
         span = adaptive_span(decay_steps, floor, floor_steps)
-        start = total_steps - span if decay_start is None else min(decay_start, total_steps - span)
+        start = adaptive_start(total_steps, span, decay_start)
         if step >= start + span:
             return 0.0
         return peak * min(1.0, max(floor, 1.0 - (step - start) / decay_steps))
@@ -503,6 +503,13 @@ def adaptive_span(decay_steps: int, floor: float = 0.0, floor_steps: int = 0) ->
     """Steps from the start of the adaptive decay to the end of training: the straight line
     down to ``floor`` (a share of the peak), then ``floor_steps`` at that floor."""
     return int(round(decay_steps * (1.0 - floor))) + floor_steps
+
+
+def adaptive_start(total_steps: int, span: int, decay_start: int | None) -> int:
+    """The step the adaptive decay starts at: ``decay_start`` (the trigger's check), but at
+    the latest ``span`` steps before the end, so that the decay always finishes."""
+    latest = total_steps - span
+    return latest if decay_start is None else min(decay_start, latest)
 
 
 def split(data: Questions, validation_split: float) -> tuple[Questions, Questions]:
@@ -682,9 +689,7 @@ class ExactMatchMonitor:
                 """True once the adaptive schedule's rate reached zero: more steps change nothing."""
                 if config.schedule != "adaptive":
                     return False
-                latest = total_steps - span
-                start = latest if self._decay_start is None else min(self._decay_start, latest)
-                return step >= start + span
+                return step >= adaptive_start(total_steps, span, self._decay_start) + span
 
             def on_train_batch_end(self, batch, logs=None):
                 step = self._step()
@@ -748,12 +753,6 @@ def epochs_to(history: Any, target: float = 0.99) -> tuple[float | None, float |
         if exact >= target:
             return epoch, seconds
     return None, None
-
-
-def _check_bool(name: str, value: object) -> bool:
-    if not isinstance(value, (bool, np.bool_)):
-        raise ValueError(f"{name} must be True or False, got {value!r}")
-    return bool(value)
 
 
 # --------------------------------------------------------------------------- chapter tables
