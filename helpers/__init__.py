@@ -6,6 +6,7 @@ the top.
 Shared by every chapter:
 
 - ``helpers.checks``: argument and parameter checks with clear ``ValueError`` messages.
+- ``helpers.claims``: each sentence that states a result of the run, chosen by its outcome and glued.
 - ``helpers.display``: showing plotly figures in JupyterLab, Colab and the static book, and
   training progress as one compact block per run.
 - ``helpers.data``: the data and cache folders, and SHA-256-checked downloads.

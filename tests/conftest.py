@@ -58,6 +58,20 @@ def glued(notebook: nbformat.NotebookNode) -> dict[str, object]:
     return values
 
 
+def claims(notebook: nbformat.NotebookNode) -> dict[str, dict]:
+    """The chapter's claims record (``helpers.claims``) by id: ``{id: {"text", "holds", "values"}}``.
+
+    Fails when the chapter glued no record, or when a claim's sentence glued as
+    ``claim_<id>`` differs from the one in the record.
+    """
+    values = glued(notebook)
+    assert isinstance(values.get("claims"), list), "the chapter glued no claims record"
+    record = {claim["id"]: claim for claim in values["claims"]}
+    for claim_id, claim in record.items():
+        assert values.get(f"claim_{claim_id}") == claim["text"], f"claim_{claim_id} is not the record's sentence"
+    return record
+
+
 #: Small parameters for each chapter: enough to exercise every cell and to assert on the
 #: results, fast enough for the whole suite to stay well under 20 minutes on 2 cores.
 SMALL_PARAMETERS: dict[str, dict] = {

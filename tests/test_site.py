@@ -25,7 +25,8 @@ pytestmark = pytest.mark.browser
 #: Console errors a page may log, each with the reason it is harmless. Empty: none allowed.
 ALLOWED_ERRORS: dict[str, str] = {}
 
-PROSE_PAGES = ["book/intro.html", "book/data.html", "book/references.html"]
+NOTES_PAGES = [f"book/notes/{name.replace('.ipynb', '.html')}" for name in SMALL_PARAMETERS]
+PROSE_PAGES = ["book/intro.html", "book/data.html", *NOTES_PAGES, "book/references.html"]
 CHAPTER_PAGES = [f"notebooks/{name.replace('.ipynb', '.html')}" for name in SMALL_PARAMETERS]
 
 
