@@ -6,7 +6,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: book test lint assets chromium screenshots benchmark clean lab
+.PHONY: book test lint assets chromium screenshots benchmark clean lab repository
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,10 +34,19 @@ chromium:
 	@test -n "$$CHROMIUM" || bash scripts/install_chromium.sh
 
 # Lint and format check (configuration in pyproject.toml; the chapters at 80 columns in
-# notebooks/ruff.toml): a lint error fails `make test`, and so CI.
+# notebooks/ruff.toml), and the GitHub Actions workflows checked with actionlint (pinned in
+# requirements.txt): a lint error fails `make test`, and so CI.
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/actionlint
+
+# The repository's address lives in _config.yml (repository.url); this writes it there and
+# into every other place that names it (the chapters' Colab cells, the README's links):
+#   make repository URL=https://github.com/me/my-fork
+# Without URL, it lists the places and whether they agree (tests/test_repository.py too).
+repository:
+	$(PYTHON) scripts/repository.py $(URL)
 
 test: lint assets chromium
 	TF_CPP_MIN_LOG_LEVEL=2 $(PY) -m pytest
