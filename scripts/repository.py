@@ -127,6 +127,12 @@ def disagreements(root: Path = ROOT) -> list[str]:
     return problems
 
 
+def _with_group(match: re.Match, value: str) -> str:
+    """The matched text with its first group replaced by ``value``."""
+    start, end = match.start(1) - match.start(), match.end(1) - match.start()
+    return match.group(0)[:start] + value + match.group(0)[end:]
+
+
 def set_repository(url: str, root: Path = ROOT) -> list[str]:
     """Write ``url`` into ``_config.yml`` and every place; returns the files changed."""
     if URL_PATTERN.fullmatch(url) is None:
@@ -141,11 +147,7 @@ def set_repository(url: str, root: Path = ROOT) -> list[str]:
         for path in _files(root, place.files):
             text = path.read_text()
 
-            def replace(match: re.Match) -> str:
-                start, end = match.start(1) - match.start(), match.end(1) - match.start()
-                return match.group(0)[:start] + expected + match.group(0)[end:]
-
-            new = place.pattern.sub(replace, text)
+            new = place.pattern.sub(lambda match, value=expected: _with_group(match, value), text)
             if new != text:
                 path.write_text(new)
                 changed.append(path.relative_to(root).as_posix())
