@@ -13,9 +13,12 @@ Shared by every chapter:
 - ``helpers.stacked``: training many tiny networks at once in one compiled graph.
 - ``helpers.batches``: ``fit``'s own shuffled batches without tf.data's autotuning thread,
   whose end now and then stalled an epoch for seconds (chapter 3).
-- ``helpers.browser``: Keras models for the reader's browser: ONNX export checked against
-  ``model.predict``, the site's model folder, and the hash-checked app element that
-  ``_static/twoplustwo_models.js`` starts with ONNX Runtime Web (chapters 4 and 5).
+- ``helpers.browser``: models for the reader's browser: the site's model folder, files
+  published under their hash, and the app element that ``_static/twoplustwo_models.js``
+  starts with ONNX Runtime Web (chapters 4 and 5); ``export_onnx`` and the other names of
+  ``helpers.onnx_export`` are importable from it too.
+- ``helpers.onnx_export``: Keras models exported to ONNX, checked against ``model.predict``
+  with ONNX Runtime before the file is written.
 
 One subpackage per experiment:
 

@@ -44,8 +44,9 @@ def cache_dir(*parts: str) -> Path:
     return path
 
 
-def file_sha256(path: Path) -> str:
-    """The SHA-256 of a file, read in chunks."""
+def file_sha256(path: str | os.PathLike) -> str:
+    """Hex SHA-256 of a file's bytes, read in chunks: the book's one file hasher (data sets, web
+    assets, published models; the browser recomputes it with ``crypto.subtle.digest``)."""
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):

@@ -4,24 +4,30 @@ The static site must work offline and load nothing from a CDN:
 
 * ``plotly.min.js`` comes from the installed ``plotly`` Python package, so the figures and
   the library that draws them always have matching versions.
-* ``require.js``, the ipywidgets embedder (``embed-amd.js``) and MathJax come from their
-  npm packages, fetched with ``npm pack`` (or straight from the npm registry when npm is not
-  installed) into a cache directory, ``$TWOPLUSTWO_CACHE`` (default ``~/.cache/twoplustwo``),
-  and checked against the SHA-256 below before anything is unpacked.
+* ``require.js``, the ipywidgets embedder (``embed-amd.js``), MathJax and ONNX Runtime Web
+  come from their npm packages' tarballs, downloaded from the npm registry with
+  ``pooch.retrieve`` into ``helpers.data.cache_dir("npm")`` (``$TWOPLUSTWO_CACHE/npm``) and
+  checked against the SHA-256 below before anything is unpacked: pooch keeps a cached
+  tarball whose hash matches (so a second run is offline), downloads a missing one, and
+  deletes a download with another hash. ``$NPM_CONFIG_REGISTRY`` (npm's own setting) points
+  at a mirror of the registry.
 """
 
 from __future__ import annotations
 
-import hashlib
+import fnmatch
 import os
 import shutil
-import subprocess
 import sys
 import tarfile
-import urllib.request
 from pathlib import Path
 
+import pooch
+
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # helpers from this checkout, installed or not
+from helpers.data import cache_dir  # noqa: E402
+
 VENDOR = ROOT / "book" / "_static" / "vendor"
 
 # (package, version, sha256 of the npm tarball, folder under vendor/, prefix to strip,
@@ -86,46 +92,33 @@ NPM_PACKAGES = [
 ]
 
 
-def cache_dir() -> Path:
-    path = Path(os.environ.get("TWOPLUSTWO_CACHE", Path.home() / ".cache" / "twoplustwo")) / "npm"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def tarball_name(package: str, version: str) -> str:
+    """The tarball's file name as ``npm pack`` writes it (``@scope/name`` -> ``scope-name-1.0.0.tgz``)."""
     return f"{package.lstrip('@').replace('/', '-')}-{version}.tgz"
 
 
+def tarball_url(package: str, version: str) -> str:
+    registry = os.environ.get("NPM_CONFIG_REGISTRY", "https://registry.npmjs.org/").rstrip("/")
+    return f"{registry}/{package}/-/{package.split('/')[-1]}-{version}.tgz"
+
+
 def fetch_tarball(package: str, version: str, expected: str) -> Path:
-    target = cache_dir() / tarball_name(package, version)
-    if target.exists() and sha256(target) == expected:
-        return target
-    if shutil.which("npm"):
-        subprocess.run(
-            ["npm", "pack", "--silent", f"{package}@{version}", "--pack-destination", str(target.parent)],
-            check=True,
-            stdout=subprocess.DEVNULL,
+    """The package's tarball in the cache, downloaded only if missing, its SHA-256 checked either way."""
+    try:
+        return Path(
+            pooch.retrieve(
+                tarball_url(package, version),
+                known_hash=f"sha256:{expected}",
+                fname=tarball_name(package, version),
+                path=cache_dir("npm"),
+                progressbar=False,
+            )
         )
-    else:
-        bare = package.split("/")[-1]
-        url = f"https://registry.npmjs.org/{package}/-/{bare}-{version}.tgz"
-        print(f"downloading {url}")
-        with urllib.request.urlopen(url, timeout=120) as response:
-            target.write_bytes(response.read())
-    actual = sha256(target)
-    if actual != expected:
-        target.unlink()
-        sys.exit(f"{package}@{version}: SHA-256 mismatch (expected {expected}, got {actual}); file removed")
-    return target
+    except ValueError as error:  # pooch's hash mismatch; the download is already deleted
+        sys.exit(f"{package}@{version}: {error}")
 
 
 def unpack(tarball: Path, folder: str, prefix: str, patterns: list[str]) -> None:
-    import fnmatch
-
     with tarfile.open(tarball) as archive:
         for member in archive.getmembers():
             if member.isfile() and any(fnmatch.fnmatch(member.name, p) for p in patterns):

@@ -12,12 +12,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from pathlib import Path
 
 from sphinx.application import Sphinx
 from sphinx.errors import ConfigError, ExtensionError
+
+from helpers.data import file_sha256
 
 APP_MARKER = 'class="twoplustwo-browser-model"'
 RUNTIME_FILES = ("ort.wasm.min.mjs", "ort-wasm-simd-threaded.mjs", "ort-wasm-simd-threaded.wasm")
@@ -39,14 +40,6 @@ def _add_script(app: Sphinx, pagename: str, templatename: str, context: dict, do
         app.add_js_file("twoplustwo_models.js")
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _check_models(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
@@ -64,7 +57,7 @@ def _check_models(app: Sphinx, exception: Exception | None) -> None:
         prefix = _REFERENCE.match("_static/models/" + relative).group(2)
         if not path.is_file():
             problems.append(f"{page} refers to _static/models/{relative}, which is missing")
-        elif not _sha256(path).startswith(prefix):
+        elif not file_sha256(path).startswith(prefix):
             problems.append(f"{page} refers to _static/models/{relative}, whose SHA-256 does not start with {prefix}")
     if problems:
         raise ExtensionError(
