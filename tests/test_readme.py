@@ -3,8 +3,10 @@
 Each ``.venv/bin/papermill ...`` line of a code block in README.md is run by the shell from
 a scratch folder that looks like the repository root (``notebooks/`` and ``.venv/`` linked
 in), so its output notebook lands there and not in the working tree. The test then checks
-that the parameters arrived with the types the chapter expects (papermill's ``-p`` passes
-``"[0, 1]"`` as text; ``-y`` parses YAML) and that the chapter used them.
+that the parameters arrived with the types of the chapter's defaults (papermill's ``-p`` passes
+``"[0, 1]"`` as text; ``-y`` parses YAML) and that the chapter used them. What arrived is read
+from the cell papermill injects (``--prepare-only`` writes it without executing, for the fast
+check), not from papermill's private parsing functions.
 
 And the mistake the README once showed: a list given with ``-p`` stops the chapter in its
 parameter check, with an error that names the parameter and says how to pass it.
@@ -41,45 +43,100 @@ def readme_papermill_commands() -> list[str]:
     ]
 
 
-def command_parameters(command: str) -> tuple[str, str, dict[str, object]]:
-    """``(input notebook, output notebook, parameters)`` as papermill's CLI reads them."""
-    from papermill.cli import _resolve_type
+def command_notebooks(command: str) -> tuple[str, str, dict[str, object]]:
+    """``(input notebook, output notebook, what the command's -p and -y say)``.
 
+    ``-p`` values are kept as the words written (papermill decides their type); ``-y`` values
+    are YAML, read with PyYAML as papermill does.
+    """
     words = shlex.split(command)[1:]
-    positional, parameters = [], {}
+    positional, written = [], {}
     while words:
         word = words.pop(0)
         if word in ("-p", "--parameters"):
             name, value = words.pop(0), words.pop(0)
-            parameters[name] = _resolve_type(value)
+            written[name] = value
         elif word in ("-y", "--parameters_yaml"):
-            parameters.update(yaml.safe_load(words.pop(0)))
+            written.update(yaml.safe_load(words.pop(0)))
         elif word.startswith("-"):
             raise AssertionError(f"the test does not know papermill option {word}: teach it")
         else:
             positional.append(word)
-    return positional[0], positional[1], parameters
+    return positional[0], positional[1], written
+
+
+def cell_values(notebook: nbformat.NotebookNode, tag: str) -> dict[str, object]:
+    """The names the cell tagged ``tag`` assigns (the parameters cell, papermill's injected one)."""
+    cell = next(cell for cell in notebook.cells if tag in cell.metadata.get("tags", []))
+    values: dict[str, object] = {}
+    exec(cell.source, {}, values)
+    return values
+
+
+def check_arrived(source: str, arrived: dict[str, object], written: dict[str, object]) -> None:
+    """What papermill injected is what the command says, with the types of the chapter's defaults."""
+    assert set(arrived) == set(written)
+    defaults = cell_values(nbformat.read(NOTEBOOKS / Path(source).name, as_version=4), "parameters")
+    for name, value in arrived.items():
+        written_value = written[name]
+        assert value == written_value or str(value) == written_value, (name, value, written_value)
+        got, expected = kind(value), kind(defaults[name])
+        assert got == expected or (got, expected) == ("integer", "number"), (
+            f"{name} arrives as {got} ({value!r}); the chapter's default is {expected} ({defaults[name]!r})"
+        )
+
+
+def kind(value: object) -> str:
+    """A parameter's kind as the chapters check it (a list or a tuple is a sequence, an int a number too)."""
+    if isinstance(value, bool) or value is None:
+        return repr(value) if value is None else "boolean"
+    kinds = ((int, "integer"), (float, "number"), (str, "text"), ((list, tuple), "sequence"), (dict, "dict"))
+    for types, name in kinds:
+        if isinstance(value, types):
+            return name
+    return type(value).__name__
+
+
+def scratch_root(tmp_path: Path) -> Path:
+    """A scratch copy of the repository root: the command's relative paths resolve, its output stays here."""
+    (tmp_path / "notebooks").symlink_to(NOTEBOOKS)
+    (tmp_path / ".venv").symlink_to(Path(sys.prefix))
+    return tmp_path
 
 
 def test_the_readme_shows_a_papermill_command():
     assert readme_papermill_commands()
 
 
+def test_a_list_passed_as_text_is_caught_by_the_type_check():
+    """What ``-p SEEDS "[0, 1]"`` injects (the text) fails the check the README's commands pass."""
+    with pytest.raises(AssertionError, match="SEEDS arrives as text"):
+        check_arrived("notebooks/01_two_plus_two.ipynb", {"SEEDS": "[0, 1]"}, {"SEEDS": "[0, 1]"})
+
+
+@pytest.mark.parametrize("command", readme_papermill_commands())
+def test_readme_parameters_arrive_with_the_chapters_types(command, tmp_path):
+    """Fast: papermill's own --prepare-only writes the notebook with the parameters injected, unexecuted."""
+    source, output, written = command_notebooks(command)
+    result = subprocess.run(
+        f"{command} --prepare-only", shell=True, cwd=scratch_root(tmp_path), capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    check_arrived(source, cell_values(nbformat.read(tmp_path / output, as_version=4), "injected-parameters"), written)
+
+
 @pytest.mark.parametrize("command", readme_papermill_commands())
 def test_readme_papermill_command_runs_as_written(command, tmp_path):
-    source, output, parameters = command_parameters(command)
-    # A scratch copy of the repository root: the command's relative paths resolve, its output stays here.
-    (tmp_path / "notebooks").symlink_to(NOTEBOOKS)
-    (tmp_path / ".venv").symlink_to(Path(sys.prefix))
+    source, output, written = command_notebooks(command)
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
-    result = subprocess.run(command, shell=True, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=900)
+    result = subprocess.run(
+        command, shell=True, cwd=scratch_root(tmp_path), env=env, capture_output=True, text=True, timeout=900
+    )
     assert result.returncode == 0, result.stderr[-3000:]
 
     notebook = nbformat.read(tmp_path / output, as_version=4)
-    injected = next(cell for cell in notebook.cells if "injected-parameters" in cell.metadata.get("tags", []))
-    arrived = {}
-    exec(injected.source, {}, arrived)  # the assignments papermill wrote into the chapter
-    assert arrived == parameters  # same values, same types: a list arrives as a list
+    parameters = cell_values(notebook, "injected-parameters")  # the assignments papermill wrote into the chapter
+    check_arrived(source, parameters, written)  # same values, the chapter's types: a list arrives as a list
 
     if Path(source).name == "01_two_plus_two.ipynb":
         values = glued(notebook)
