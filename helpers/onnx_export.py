@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from helpers.checks import check_file, check_float
+from helpers.display import ProgressBlock
 
 #: Largest difference allowed between ONNX Runtime's outputs and ``model.predict``.
 DEFAULT_TOLERANCE = 1e-4
@@ -84,7 +85,8 @@ def export_onnx(
             Runtime.
         tolerance: the largest absolute difference allowed between ONNX Runtime's outputs and
             ``model.predict``'s.
-        verbose: print one line with the file size, input/output signature and the difference.
+        verbose: show one line (a ``helpers.display.ProgressBlock``) with the file size, the
+            input/output signature and the difference.
 
     Returns:
         ``path``. It is only written once the check passed: a failed export leaves no file.
@@ -123,10 +125,9 @@ def export_onnx(
         os.replace(candidate, path)
     if verbose:
         size_mb = path.stat().st_size / 1e6
-        print(
+        ProgressBlock().add(
             f"{path.name}: {size_mb:.2f} MB, {onnx_signature(path)}; "
-            f"largest difference from model.predict {difference:.2g}",
-            flush=True,
+            f"largest difference from model.predict {difference:.2g}"
         )
     return path
 
