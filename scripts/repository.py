@@ -34,6 +34,8 @@ URL_PATTERN = re.compile(r"https://github\.com/([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za
 
 @dataclass(frozen=True)
 class Repository:
+    """A GitHub repository and the branch the book is published from."""
+
     owner: str
     name: str
     branch: str
