@@ -80,7 +80,10 @@ def outside_env(extra: dict[str, str] | None = None) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def colab(tmp_path_factory):
-    """A fresh environment with the wheel installed: ``(python, chapters folder, cache folder)``."""
+    """A fresh environment with the wheel installed.
+
+    ``(its python, the chapters' folder, a fresh $TWOPLUSTWO_CACHE, the kernel's JUPYTER_PATH, the wheel)``.
+    """
     base = tmp_path_factory.mktemp("colab")
     source, dist, venv, chapters = base / "source", base / "dist", base / "venv", base / "chapters"
     source.mkdir()
