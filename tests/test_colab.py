@@ -22,11 +22,12 @@ cell) and has nothing else of the checkout. This test does the same here:
    and the same export; chapters 1-3 import only modules step 3 imports and read no file of
    the package. ``TWOPLUSTWO_COLAB_CHAPTERS=all`` (or ``=04,05``) runs those too.
 
-Measured on 4 December 2026 (before ``--no-compile``), 2 cores shared with seven other agents
-(load 12-21, so several times a quiet machine's figures): building the wheel 16-23 s, the fresh
-venv 16-24 s, what Colab ships 294-400 s (TensorFlow's wheel is most of it), the wheel's own
-dependencies 83-129 s, importing every module 38-58 s; chapter 5 small 600 s (20 min 38 s in
-all, chapter 5's avatar move merged in a scratch clone), chapter 4 small 377 s.
+Measured on 4 December 2026, 2 cores shared with seven other agents (load 12-21, so several
+times a quiet machine's figures): building the wheel 16-45 s, the fresh venv 16-61 s; what Colab
+ships 294-400 s, the wheel's own dependencies 83-129 s and importing every module 38-58 s
+before ``--no-compile``, 178 s, 67 s and 99 s with it (the first imports compile instead);
+chapter 5 small 600 s (20 min 38 s in all, chapter 5's avatar move merged in a scratch clone),
+chapter 4 small 377 s.
 """
 
 from __future__ import annotations
