@@ -57,9 +57,11 @@ def main(argv: list[str] | None = None) -> int:
         browser = playwright.chromium.launch(executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS)
         for page in pages(site):
             load = first_load(browser, f"{url}/{page}")
+            page_url = f"{url}/{page}"
+            others = [(name, size) for name, size in load.largest(4) if name != page_url][:3]
             largest = ", ".join(
-                f"{'the page' if name == f'{url}/{page}' else name.rsplit('/', 1)[-1]} {mb(size)}"
-                for name, size in load.largest(3)
+                [f"the page {mb(load.files.get(page_url, 0))}"]
+                + [f"{name.split('?')[0].rsplit('/', 1)[-1]} {mb(size)}" for name, size in others]
             )
             flag = " (over 5 MB)" if load.total > FIRST_LOAD_BUDGET else ""
             over += bool(flag)

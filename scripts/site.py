@@ -117,7 +117,7 @@ def serve(directory: Path, prefix: str = "", port: int = 0, host: str = "127.0.0
     headers of ``SiteHandler`` so a browser keeps one copy of the runtime and models.
     """
     handler = functools.partial(SiteHandler, directory=str(directory), prefix=prefix)
-    server = http.server.ThreadingHTTPServer((host, port), handler)
+    server = _QuietServer((host, port), handler)
     server.requests = []  # paths asked for, in order (tests read them off the base URL's server)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -132,6 +132,14 @@ def serve(directory: Path, prefix: str = "", port: int = 0, host: str = "127.0.0
 
 
 _SERVERS: dict[str, http.server.ThreadingHTTPServer] = {}
+
+
+class _QuietServer(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address) -> None:
+        # A browser that closes a connection mid-file (a page left before its last download) is
+        # not an error of the site.
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            super().handle_error(request, client_address)
 
 
 def served_requests(base_url: str) -> list[str]:
@@ -605,7 +613,7 @@ def first_load(browser, url: str, settle_ms: int = 1500) -> FirstLoad:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     try:
         page = context.new_page()
-        page.on("response", responses.append)
+        page.on("response", lambda response: responses.append(response))
         page.goto(url, wait_until="networkidle")
         page.wait_for_timeout(settle_ms)
         for response in responses:

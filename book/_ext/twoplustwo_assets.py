@@ -58,7 +58,7 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 #: The type that keeps a figure's script from running until twoplustwo.js runs it.
 INERT_PLOTLY = "text/x-twoplustwo-plotly"
-_SCRIPT = re.compile(r'<script type="text/javascript">(.*?)</script>', re.DOTALL)
+_SCRIPT = re.compile(r'<script(?: type="text/javascript")?>(.*?)</script>', re.DOTALL)
 
 
 def _inert_plotly(body: str) -> tuple[str, int]:
