@@ -306,13 +306,15 @@ _PAGE_CHECKS = (
     article.querySelectorAll('*').forEach(el => {
         if (el.closest('pre, table') || wide.some(w => w.el.contains(el)) || !shown(el)) return;
         const display = getComputedStyle(el).display;
-        const row = /flex|grid/.test(display);
+        const row = display === 'flex' || display === 'grid';  // rows of boxes, not inline math
         const media = /^(IMG|CANVAS|VIDEO|svg)$/.test(el.tagName) && !el.parentElement.closest('svg');
         if (!row && !media) return;
         const r = el.getBoundingClientRect();
         const width = row ? Math.max(r.width, el.scrollWidth) : r.width;
-        if (r.width > 0 && (width > column + 1 || r.left + width > right + 1)) {
-            wide.push({el: el, cell: cellOf(el), what: row ? 'row' : el.tagName.toLowerCase(),
+        if (r.width > 0 && (width > column + 2 || r.left + width > right + 2)) {
+            const classes = String(el.className.baseVal ?? el.className).trim().split(/\s+/).slice(0, 2).join('.');
+            wide.push({el: el, cell: cellOf(el), what: (row ? 'row ' : '') + el.tagName.toLowerCase()
+                           + (classes ? '.' + classes : ''),
                        width: Math.round(width), items: el.children.length});
         }
     });
