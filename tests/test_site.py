@@ -364,7 +364,7 @@ def test_figures_and_apps_load_when_the_reader_comes_near(site, chromium, tmp_pa
             page.goto(f"{url}/{name}", wait_until="networkidle")
             assert page.evaluate("() => typeof window.Plotly") == "undefined", name
             page.locator(".plotly-graph-div").first.scroll_into_view_if_needed()
-            page.wait_for_function("() => document.querySelector('.js-plotly-plot')", timeout=30_000)
+            page.wait_for_function("() => document.querySelector('.js-plotly-plot')", timeout=120_000)
         assert log.problems() == []
 
 
