@@ -39,6 +39,8 @@
  * API (window.TwoPlusTwoModels):
  *   register(name, start)     an app's start function, called once per element
  *   loadRuntime()             Promise of the ort module (env set: wasm files from vendor/, 1 thread)
+ *   loadPlotly()              Promise of window.Plotly, loaded once for the page from vendor/ (pages
+ *                             load no plotly.js until a figure or an app needs it)
  *   fetchChecked(url, sha256) Promise of the file's ArrayBuffer; rejects on another hash
  *   loadModel(url, sha256)    Promise of an ort.InferenceSession for a hash-checked .onnx file
  *   run(session, feeds)       Promise of {outputName: ort.Tensor}; a feed is an ort.Tensor or
@@ -145,6 +147,28 @@
       tensors[name] = new ort.Tensor(type, data, feed.dims);
     });
     return session.run(tensors);
+  }
+
+  // plotly.js for apps that draw with it: the page's one copy (twoplustwo.js loads it lazily,
+  // see there), or, on a page without twoplustwo.js (the tests' bare pages), a script tag.
+  var plotly = null;
+  function loadPlotly() {
+    if (window.TwoPlusTwo && window.TwoPlusTwo.loadPlotly) {
+      return window.TwoPlusTwo.loadPlotly();
+    }
+    if (window.Plotly) {
+      return Promise.resolve(window.Plotly);
+    }
+    if (!plotly) {
+      plotly = new Promise(function (resolve, reject) {
+        var tag = document.createElement("script");
+        tag.src = new URL("vendor/plotly.min.js", staticBase).href;
+        tag.onload = function () { resolve(window.Plotly); };
+        tag.onerror = function () { plotly = null; reject(new Error("could not load " + tag.src)); };
+        document.head.appendChild(tag);
+      });
+    }
+    return plotly;
   }
 
   function register(name, start) {
@@ -314,6 +338,7 @@
   window.TwoPlusTwoModels = {
     register: register,
     loadRuntime: loadRuntime,
+    loadPlotly: loadPlotly,
     fetchChecked: fetchChecked,
     loadModel: loadModel,
     run: run,
