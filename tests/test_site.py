@@ -370,3 +370,40 @@ def test_figures_and_apps_load_when_the_reader_comes_near(site, chromium, tmp_pa
 
 def _read(path: Path) -> str:
     return path.read_text(encoding="utf-8") if path.exists() else ""
+
+
+def test_pages_load_plotly_and_the_widget_embedder_only_where_shown():
+    """The extension's per-page decision: inert figure scripts; the embedder dropped where no widget shows."""
+    from types import SimpleNamespace
+
+    from sphinx.builders.html._assets import _JavaScript
+
+    sys.path.insert(0, str(ROOT / "book" / "_ext"))
+    import twoplustwo_assets
+
+    app = SimpleNamespace(config=SimpleNamespace(nb_ipywidgets_js={"vendor/require.js": {}, "vendor/embed-amd.js": {}}))
+    state = _JavaScript(None, type=twoplustwo_assets.WIDGET_STATE, body="{}")
+
+    def page(body: str) -> dict:
+        scripts = [
+            _JavaScript("twoplustwo.js"),
+            state,
+            _JavaScript("vendor/require.js"),
+            _JavaScript("vendor/embed-amd.js"),
+        ]
+        context = {"body": body, "script_files": scripts}
+        twoplustwo_assets._per_page_scripts(app, "page", "page.html", context, None)
+        return context
+
+    figure = '<div id="f"></div><script type="text/javascript">if (x) { Plotly.newPlot("f", [], {}) };</script>'
+    plain = page(f"<p>Prose</p>{figure}<script>var kept = 1;</script>")
+    assert plain["body"].count(f'type="{twoplustwo_assets.INERT_PLOTLY}"') == 1
+    assert "<script>var kept = 1;</script>" in plain["body"]
+    assert [script.filename for script in plain["script_files"]] == ["twoplustwo.js"]
+    widgets = page('<script type="application/vnd.jupyter.widget-view+json">{}</script>')
+    assert [script.filename for script in widgets["script_files"]] == [
+        "twoplustwo.js",
+        None,
+        "vendor/require.js",
+        "vendor/embed-amd.js",
+    ]

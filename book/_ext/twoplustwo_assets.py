@@ -56,6 +56,7 @@ def _drop_duplicate_scripts(app: Sphinx, pagename: str, templatename: str, conte
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+EMBEDDER_FILES = {"require.js", "require.min.js", "embed-amd.js"}
 #: The type that keeps a figure's script from running until twoplustwo.js runs it.
 INERT_PLOTLY = "text/x-twoplustwo-plotly"
 _SCRIPT = re.compile(r'<script(?: type="text/javascript")?>(.*?)</script>', re.DOTALL)
@@ -76,9 +77,10 @@ def _inert_plotly(body: str) -> tuple[str, int]:
 
 
 def _widget_script(script, embedder: set[str]) -> bool:
-    filename = getattr(script, "filename", script) or ""
+    """Whether ``script`` is the widget state, require.js or the embedder (by file name)."""
+    filename = str(getattr(script, "filename", script) or "")
     attributes = getattr(script, "attributes", {}) or {}
-    return filename in embedder or attributes.get("type") == WIDGET_STATE
+    return filename.rsplit("/", 1)[-1] in embedder or attributes.get("type") == WIDGET_STATE
 
 
 def _per_page_scripts(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
@@ -89,7 +91,9 @@ def _per_page_scripts(app: Sphinx, pagename: str, templatename: str, context: di
     scripts = context.get("script_files")
     if not isinstance(scripts, list) or (isinstance(body, str) and WIDGET_VIEW in body):
         return
-    embedder = set(getattr(app.config, "nb_ipywidgets_js", None) or {})
+    # The configured files (nb_ipywidgets_js in _config.yml) and the usual names, by file name.
+    configured = getattr(app.config, "nb_ipywidgets_js", None) or {}
+    embedder = {name.rsplit("/", 1)[-1] for name in configured} | EMBEDDER_FILES
     scripts[:] = [script for script in scripts if not _widget_script(script, embedder)]
 
 
