@@ -1,12 +1,13 @@
 # Two Plus Two: build the book, run the tests. Both create the virtual environment first.
 #   make book    executes every chapter at full size (cached) and writes _build/html
 #   make test    unit tests, every chapter executed small, and the browser check
+#   make serve   serves _build/html on http://127.0.0.1:8000/ (the apps need a server, not file://)
 PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: book test lint assets chromium screenshots benchmark clean lab repository
+.PHONY: book test lint assets chromium screenshots benchmark clean lab repository serve
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -27,7 +28,7 @@ book: assets
 	@TF_CPP_MIN_LOG_LEVEL=2 $(VENV)/bin/jupyter-book build -W --keep-going .; status=$$?; \
 	$(PY) scripts/execution_times.py; \
 	if [ $$status -ne 0 ]; then echo "The build failed or warned (see above)."; exit $$status; fi
-	@echo "Open _build/html/index.html"
+	@echo "Read it: make serve (then open the address it prints)"
 
 # Debian's Chromium for the browser test (installed only where it is missing).
 chromium:
@@ -50,6 +51,13 @@ repository:
 
 test: lint assets chromium
 	TF_CPP_MIN_LOG_LEVEL=2 $(PY) -m pytest
+
+# The built book on this machine: prints the address to open (Ctrl+C stops it). Opened from
+# disk instead (file://), the in-browser apps cannot load their models. SERVE_ARGS passes
+# options through: make serve SERVE_ARGS="--port 8001 --prefix /two-plus-two"
+serve:
+	@test -f _build/html/index.html || { echo "No built book in _build/html: run make book first."; exit 1; }
+	$(PY) scripts/serve.py --site _build/html $(SERVE_ARGS)
 
 # Screenshots of the built site for humans: screenshots/*.png
 screenshots: chromium

@@ -30,3 +30,103 @@ document.addEventListener("DOMContentLoaded", function () {
     };
   }
 });
+
+// Plotly figures, drawn when the reader comes near them (issue 15 §5: light pages).
+// book/_ext/twoplustwo_assets.py makes each figure's Plotly.newPlot script inert
+// (type="text/x-twoplustwo-plotly") and loads no plotly.js; the first figure the reader comes
+// within a screen of loads vendor/plotly.min.js (one URL for the whole site, so one cached copy),
+// then its script runs. Apps that draw with plotly call TwoPlusTwo.loadPlotly() (a Promise of
+// window.Plotly). TwoPlusTwo.drawFigures() draws every figure at once (tests, printing).
+(function () {
+  "use strict";
+  var here = document.currentScript && document.currentScript.src;
+  var plotlyUrl = new URL("vendor/plotly.min.js", here || new URL("_static/", document.baseURI).href).href;
+  var INERT = 'script[type="text/x-twoplustwo-plotly"]';
+  var loading = null;
+
+  function loadPlotly() {
+    if (window.Plotly) {
+      return Promise.resolve(window.Plotly);
+    }
+    if (!loading) {
+      loading = new Promise(function (resolve, reject) {
+        // Where require.js is on the page (widgets), plotly.js would define an anonymous AMD
+        // module instead of window.Plotly: hide define.amd while plotly.js runs.
+        var amd = typeof window.define === "function" ? window.define.amd : undefined;
+        if (amd) {
+          window.define.amd = undefined;
+        }
+        var tag = document.createElement("script");
+        tag.src = plotlyUrl;
+        tag.onload = function () {
+          if (amd) {
+            window.define.amd = amd;
+          }
+          resolve(window.Plotly);
+        };
+        tag.onerror = function () {
+          if (amd) {
+            window.define.amd = amd;
+          }
+          loading = null;
+          reject(new Error("could not load " + plotlyUrl));
+        };
+        document.head.appendChild(tag);
+      });
+    }
+    return loading;
+  }
+
+  function draw(script) {
+    if (!script.isConnected || script.dataset.drawn) {
+      return Promise.resolve();
+    }
+    script.dataset.drawn = "1";
+    return loadPlotly().then(function () {
+      var live = document.createElement("script");
+      live.textContent = script.textContent;
+      script.replaceWith(live);  // runs now, in the page's global scope
+    }, function (error) {
+      var note = document.createElement("p");
+      note.className = "twoplustwo-app-status twoplustwo-app-error";
+      note.textContent = "This figure could not be drawn: " + error.message + ".";
+      script.replaceWith(note);
+      console.error("twoplustwo:", error.message);
+    });
+  }
+
+  function drawFigures() {
+    return Promise.all(Array.from(document.querySelectorAll(INERT), draw));
+  }
+
+  function drawWhenNear() {
+    var scripts = Array.from(document.querySelectorAll(INERT));
+    if (!scripts.length) {
+      return;
+    }
+    if (typeof IntersectionObserver === "undefined") {
+      drawFigures();
+      return;
+    }
+    var observer = new IntersectionObserver(function (entries) {
+      entries.forEach(function (entry) {
+        if (entry.isIntersecting) {
+          observer.unobserve(entry.target);
+          draw(entry.target.__twoplustwoFigure);
+        }
+      });
+    }, { rootMargin: "100% 0px" });
+    scripts.forEach(function (script) {
+      var figure = script.parentElement;  // the output's <div>, holding the plot's <div> too
+      figure.__twoplustwoFigure = script;
+      observer.observe(figure);
+    });
+  }
+
+  window.TwoPlusTwo = { loadPlotly: loadPlotly, drawFigures: drawFigures };
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", drawWhenNear);
+  } else {
+    drawWhenNear();
+  }
+})();

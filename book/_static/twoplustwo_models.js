@@ -8,7 +8,8 @@
  *
  * The Sphinx extension book/_ext/twoplustwo_models.py adds this script to the pages that show
  * an app (a <div class="twoplustwo-browser-model"> written by helpers.browser.show_browser_model).
- * On such a page it loads _static/<app>_app.js and starts the app in that element.
+ * On such a page it loads _static/<app>_app.js and starts the app in that element (when the reader
+ * comes near it: see "When an app starts" below).
  *
  * How to add an app (e.g. chapter 4's "lyrics"):
  *   1. Python (the chapter): export with helpers.browser.export_onnx(model,
@@ -38,11 +39,36 @@
  * API (window.TwoPlusTwoModels):
  *   register(name, start)     an app's start function, called once per element
  *   loadRuntime()             Promise of the ort module (env set: wasm files from vendor/, 1 thread)
+ *   loadPlotly()              Promise of window.Plotly, loaded once for the page from vendor/ (pages
+ *                             load no plotly.js until a figure or an app needs it)
  *   fetchChecked(url, sha256) Promise of the file's ArrayBuffer; rejects on another hash
  *   loadModel(url, sha256)    Promise of an ort.InferenceSession for a hash-checked .onnx file
  *   run(session, feeds)       Promise of {outputName: ort.Tensor}; a feed is an ort.Tensor or
  *                             {type: "float32"|"int32"|"int64", data: array, dims: [..]}
- *   start(element)            start the app of one element (done automatically on load)
+ *   start(element)            start the app of one element now (the page does it when the
+ *                             reader scrolls near the element or touches it, see below)
+ *   startAll()                start every app of the page now (tests, the sub-path check)
+ *   status(element, text, kind)  a themed line in the element: kind "" | "error"; returns the <p>
+ *
+ * When an app starts (light pages, issue 15 §5): nothing of an app (its _app.js, ONNX Runtime,
+ * models, data) is fetched when the page loads. Each element is started when it comes within
+ * about one screen of the viewport (IntersectionObserver) or when the reader moves the pointer,
+ * touches or tabs into it, whichever comes first. ONNX Runtime and the apps' scripts are loaded
+ * from _static/ by the same absolute URL on every page, and models by their content-named URL,
+ * so the browser's cache holds one copy for the whole site.
+ *
+ * Opened from disk (file://), browsers refuse fetch() and import() of the files next to the page,
+ * so no app is started: each element says so in one sentence and names `make serve` instead.
+ *
+ * Conventions for apps (the element's CSS classes come from twoplustwo.css):
+ *   - style with the theme's variables only (--pst-color-background, --pst-color-surface,
+ *     --pst-color-text-base, --pst-color-text-muted, --pst-color-border, --pst-color-primary);
+ *     put controls in a <div class="twoplustwo-app-controls"> (a wrapping flex row) and status
+ *     text in <p class="twoplustwo-app-status"> (or call TwoPlusTwoModels.status);
+ *   - show every error as a sentence in the page (status(element, message, "error")), never only
+ *     in the console; console.error is for bugs (the browser tests fail on it);
+ *   - put the app's functions on the element for tests: element.<app> = {...};
+ *   - the element gets data-started, then data-ready (start resolved) or data-failed.
  */
 (function () {
   "use strict";
@@ -123,6 +149,28 @@
     return session.run(tensors);
   }
 
+  // plotly.js for apps that draw with it: the page's one copy (twoplustwo.js loads it lazily,
+  // see there), or, on a page without twoplustwo.js (the tests' bare pages), a script tag.
+  var plotly = null;
+  function loadPlotly() {
+    if (window.TwoPlusTwo && window.TwoPlusTwo.loadPlotly) {
+      return window.TwoPlusTwo.loadPlotly();
+    }
+    if (window.Plotly) {
+      return Promise.resolve(window.Plotly);
+    }
+    if (!plotly) {
+      plotly = new Promise(function (resolve, reject) {
+        var tag = document.createElement("script");
+        tag.src = new URL("vendor/plotly.min.js", staticBase).href;
+        tag.onload = function () { resolve(window.Plotly); };
+        tag.onerror = function () { plotly = null; reject(new Error("could not load " + tag.src)); };
+        document.head.appendChild(tag);
+      });
+    }
+    return plotly;
+  }
+
   function register(name, start) {
     if (typeof start !== "function") {
       throw new Error("TwoPlusTwoModels.register(" + name + "): start must be a function");
@@ -196,13 +244,29 @@
     };
   }
 
+  //: What a reader who opened the page from disk reads in each app's place.
+  var FROM_DISK = ["This app cannot start in a page opened from disk (file://), because browsers do not " +
+    "let such a page load the model files beside it: run ", "make serve", " in the book's folder and open " +
+    "the address it prints."];
+  var SELECTOR = "div.twoplustwo-browser-model[data-spec]";
+
+  function status(element, text, kind) {
+    var line = document.createElement("p");
+    line.className = "twoplustwo-app-status" + (kind ? " twoplustwo-app-" + kind : "");
+    line.textContent = text;
+    element.appendChild(line);
+    return line;
+  }
+
   function showError(element, error) {
-    var message = document.createElement("p");
-    message.className = "twoplustwo-browser-model-error";
-    message.style.color = "#b00020";
-    message.textContent = "The in-browser model could not start: " + (error && error.message ? error.message : error);
-    element.appendChild(message);
-    console.error("twoplustwo_models:", error && error.message ? error.message : error);
+    var text = error && error.message ? error.message : String(error);
+    status(element, "The in-browser app could not start: " + text, "error")
+      .classList.add("twoplustwo-browser-model-error");
+    console.error("twoplustwo_models:", text);
+  }
+
+  function fromDisk() {
+    return window.location.protocol === "file:";
   }
 
   async function start(element) {
@@ -210,36 +274,83 @@
       return;
     }
     element.dataset.started = "1";
-    var spec;
+    element.classList.add("twoplustwo-app");
+    if (fromDisk()) {
+      element.textContent = "";
+      element.dataset.failed = "1";
+      var line = status(element, FROM_DISK[0], "error");
+      var command = document.createElement("code");
+      command.textContent = FROM_DISK[1];
+      line.append(command, FROM_DISK[2]);
+      line.classList.add("twoplustwo-app-from-disk");
+      return;
+    }
+    var loading = null;
     try {
-      spec = JSON.parse(element.dataset.spec);
-      var startApp = await appStart(spec.app);
+      var spec = JSON.parse(element.dataset.spec);
       element.textContent = "";  // the note for JupyterLab readers
+      loading = status(element, "Loading the in-browser app ...");
+      var startApp = await appStart(spec.app);
+      loading.remove();
+      loading = null;
       await startApp(context(element, spec));
       element.dataset.ready = "1";
     } catch (error) {
+      if (loading) {
+        loading.remove();
+      }
       element.dataset.failed = "1";
       showError(element, error);
     }
   }
 
   function startAll() {
-    document.querySelectorAll("div.twoplustwo-browser-model[data-spec]").forEach(start);
+    return Promise.all(Array.from(document.querySelectorAll(SELECTOR), start));
+  }
+
+  // Start each app when the reader comes near it or reaches for it, not when the page loads.
+  function startWhenNear() {
+    var elements = Array.from(document.querySelectorAll(SELECTOR));
+    if (fromDisk() || typeof IntersectionObserver === "undefined") {
+      elements.forEach(start);  // from disk: the sentence at once; old browsers: as before
+      return;
+    }
+    var observer = new IntersectionObserver(function (entries) {
+      entries.forEach(function (entry) {
+        if (entry.isIntersecting) {
+          observer.unobserve(entry.target);
+          start(entry.target);
+        }
+      });
+    }, { rootMargin: "100% 0px" });
+    elements.forEach(function (element) {
+      element.classList.add("twoplustwo-app");
+      element.textContent = "";  // the note for JupyterLab readers
+      status(element, "The in-browser app loads when you scroll to it.");
+      observer.observe(element);
+      ["pointerenter", "touchstart", "focusin"].forEach(function (type) {
+        element.addEventListener(type, function () { observer.unobserve(element); start(element); },
+                                 { once: true, passive: true });
+      });
+    });
   }
 
   window.TwoPlusTwoModels = {
     register: register,
     loadRuntime: loadRuntime,
+    loadPlotly: loadPlotly,
     fetchChecked: fetchChecked,
     loadModel: loadModel,
     run: run,
     start: start,
+    startAll: startAll,
+    status: status,
     staticBase: staticBase,
   };
 
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", startAll);
+    document.addEventListener("DOMContentLoaded", startWhenNear);
   } else {
-    startAll();
+    startWhenNear();
   }
 })();
