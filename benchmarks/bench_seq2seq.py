@@ -1,11 +1,11 @@
 """Benchmark: training time for chapter 3's seq2seq adder to reach 99% exact-match on 3 digits.
 
-Both configurations train the *same* network (``helpers.seq2seq.build_adder``: LSTM(128)
+Both configurations train the *same* network (``helpers.string_addition.seq2seq.build_adder``: LSTM(128)
 encoder, RepeatVector, LSTM(128) decoder, Dense(12) softmax) on the *same* questions (the
 Keras example's 50,000, the last 10% held out), in one process, interleaved
 (book, original, book, original, ...) so that both see the same load on a shared machine:
 
-* *book*: ``helpers.seq2seq.Seq2SeqSettings`` defaults (printed at the start): batch 60,
+* *book*: ``helpers.string_addition.seq2seq.Seq2SeqSettings`` defaults (printed at the start): batch 60,
   Nadam (Adam with Nesterov momentum) warming up to a learning rate of 0.014 over half an
   epoch, held there until a held-out check first gets 30% of the answers right, then
   decaying along a line that would reach zero after 1.5 epochs, down to 5% of the peak
@@ -14,7 +14,7 @@ Keras example's 50,000, the last 10% held out), in one process, interleaved
   call, the fused training step of ``helpers.string_addition.fused_step`` (same network,
   same maths, cheaper), held-out exact-match checked 4 times per epoch and after every
   compiled call once it reaches 97%;
-* *original*: ``helpers.seq2seq.ORIGINAL`` (batch 32, Adam at 0.001 with Keras' defaults,
+* *original*: ``helpers.string_addition.seq2seq.ORIGINAL`` (batch 32, Adam at 0.001 with Keras' defaults,
   Keras' own training step, one batch per call, checked once per epoch, as the example's
   ``fit`` loop looks at it, and the questions in a new order every epoch, as the unseeded
   example's ``fit`` gives them).
@@ -57,7 +57,7 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from helpers import seq2seq  # noqa: E402
+from helpers.string_addition import seq2seq  # noqa: E402
 
 
 def load_average() -> str:
@@ -98,18 +98,16 @@ def run(label: str, digits: int, seed: int, target: float, verbose: int, **setti
 
 
 def fresh_check(digits: int, seed: int) -> None:
-    """``train_adder(digits)`` with every default, then exact-match on questions it never saw."""
+    """``train_adder(digits)`` with every default, then exact-match on test questions it never saw."""
     print(f"load average at start {load_average()}", flush=True)
     model, history = seq2seq.train_adder(digits, seed=seed, verbose=0)
     values = history.history
-    seen = seq2seq.make_questions(seq2seq.EXAMPLE_SIZES.get(digits, 50_000), digits, seed=seed)
-    questions, answers = seq2seq.fresh_questions(seen, 30_000, seed=seed + 2026)
-    right = sum(guess == answer for guess, answer in zip(seq2seq.add(model, questions, digits), answers, strict=True))
+    test = seq2seq.test_scores(model, history, 30_000)
     print(
         f"train_adder({digits}) with its defaults: {values['epoch'][-1]:.2f} epochs, "
-        f"{values['seconds'][-1]:.1f} s of training, held-out exact-match {values['val_exact'][-1]:.2%}; "
-        f"{len(questions):,} fresh questions (none among the training and held-out ones): "
-        f"{right / len(questions):.2%} exactly right; load average at the end {load_average()}"
+        f"{values['seconds'][-1]:.1f} s of training, validation exact-match {values['val_exact'][-1]:.2%}; "
+        f"{test['n']:,} test questions (none among the training and validation ones): "
+        f"{test['exact']:.2%} exactly right; load average at the end {load_average()}"
     )
 
 

@@ -39,7 +39,7 @@ def test_chapter_3_executes_and_its_results_hold(executed):
     assert set(values["limit_by_length"]) == {1, 2, 3, 4}
     assert isinstance(values["example_535"], str)
     # The recipe the prose quotes is the one train_adder uses.
-    from helpers.seq2seq import Seq2SeqSettings
+    from helpers.string_addition.seq2seq import Seq2SeqSettings
 
     book = Seq2SeqSettings()
     assert values["book_batch"] == book.batch_size and values["book_peak_rate"] == book.learning_rate

@@ -1,6 +1,6 @@
 """Chapter 3: a small recurrent network that adds numbers of any length.
 
-The seq2seq LSTM of ``helpers.seq2seq`` reads a whole question before it answers, through
+The seq2seq LSTM of ``helpers.string_addition.seq2seq`` reads a whole question before it answers, through
 fixed-length inputs and outputs. This network is given the structure of schoolbook
 addition instead: the two numbers arrive *aligned*, least significant digit first, one
 pair of digits per step, and the network writes one digit of the sum per step. Whatever it

@@ -1,7 +1,7 @@
 """Chapter 3: the two adders side by side, as figures and as a JupyterLab widget.
 
-``answer_both`` asks the seq2seq LSTM (``helpers.seq2seq``) and the aligned adder
-(``helpers.long_addition``) the same question and returns each answer with the confidence
+``answer_both`` asks the seq2seq LSTM (``helpers.string_addition.seq2seq``) and the aligned adder
+(``helpers.string_addition.long_addition``) the same question and returns each answer with the confidence
 of every digit; ``plot_answers`` draws that statically (what the book shows) and
 ``adder_widget`` wraps it in an ipywidgets text box (what JupyterLab shows).
 ``plot_learning_curves`` draws chapter 3's training curves.
