@@ -23,10 +23,11 @@ import numpy as np
 
 from helpers.batches import shuffled_batches
 from helpers.checks import check_float, check_int
+from helpers.display import ProgressBlock
 
 #: Features per step: one-hot digit of a, then one-hot digit of b.
 FEATURES = 20
-_DIGITS_ONLY = re.compile(r"^[0-9]+$")
+_DIGITS_ONLY = re.compile(r"[0-9]+")
 
 
 # --------------------------------------------------------------------------- data
@@ -40,7 +41,7 @@ def check_number(name: str, value: object) -> str:
         )
     if value == "":
         raise ValueError(f"{name} must not be empty (allowed: one or more digits 0-9)")
-    if not _DIGITS_ONLY.match(value):
+    if not _DIGITS_ONLY.fullmatch(value):
         bad = sorted(set(re.sub(r"[0-9]", "", value)))
         hint = " (negative numbers are not supported)" if "-" in bad else ""
         raise ValueError(f"{name} must hold only the digits 0-9, got {value!r} with {''.join(bad)!r}{hint}")
@@ -236,14 +237,15 @@ def train(model: Any, max_digits: int = 8, seed: int = 0, **settings: Any) -> di
     every = max(1, config.epochs // 6)
     start = time.perf_counter()
 
+    progress = ProgressBlock() if config.verbose else None
+
     def report(epoch: int, logs: dict | None) -> None:
-        if config.verbose and ((epoch + 1) % every == 0 or epoch + 1 == config.epochs):
+        if progress is not None and ((epoch + 1) % every == 0 or epoch + 1 == config.epochs):
             logs = logs or {}
-            print(
+            progress.add(
                 f"epoch {epoch + 1:>3}/{config.epochs}  {time.perf_counter() - start:5.1f}s  "
                 f"loss {logs.get('loss', float('nan')):.2e}  "
-                f"per-digit accuracy {logs.get('accuracy', float('nan')):.5f}",
-                flush=True,
+                f"per-digit accuracy {logs.get('accuracy', float('nan')):.5f}"
             )
 
     history = model.fit(

@@ -23,7 +23,7 @@ CHAR_INDEX = {char: index for index, char in enumerate(CHARS)}
 MAX_DIGITS = 9
 #: Numbers of questions the Keras example used for 2, 3, 4 and 5 digits.
 EXAMPLE_SIZES = {2: 5_000, 3: 50_000, 4: 400_000, 5: 550_000}
-_QUESTION = re.compile(r"^(\d+)\+(\d+)$")
+_QUESTION = re.compile(r"([0-9]+)\+([0-9]+)")
 
 
 def question_length(digits: int) -> int:
@@ -199,7 +199,7 @@ def check_question(question: object, digits: int) -> tuple[int, int]:
     if not isinstance(question, str):
         raise ValueError(f"question must be a string such as '535+61', got {question!r} ({type(question).__name__})")
     text = question.replace(" ", "")
-    match = _QUESTION.match(text)
+    match = _QUESTION.fullmatch(text)
     if match is None:
         if text == "":
             problem = "it is empty"
