@@ -2,17 +2,17 @@
 
 Both configurations train the *same* network (``helpers.string_addition.seq2seq.build_adder``: LSTM(128)
 encoder, RepeatVector, LSTM(128) decoder, Dense(12) softmax) on the *same* questions (the
-Keras example's 50,000, the last 10% held out), in one process, interleaved
+Keras example's 50,000, the last 10% for validation), in one process, interleaved
 (book, original, book, original, ...) so that both see the same load on a shared machine:
 
 * *book*: ``helpers.string_addition.seq2seq.Seq2SeqSettings`` defaults (printed at the start): batch 60,
   Nadam (Adam with Nesterov momentum) warming up to a learning rate of 0.014 over half an
-  epoch, held there until a held-out check first gets 30% of the answers right, then
+  epoch, held there until a validation check first gets 30% of the answers right, then
   decaying along a line that would reach zero after 1.5 epochs, down to 5% of the peak
   (held for half an epoch: after the 99% this benchmark stops at, so its times do not
   include it); beta_2 0.99, clipping, 30 batches per compiled
   call, the fused training step of ``helpers.string_addition.fused_step`` (same network,
-  same maths, cheaper), held-out exact-match checked 4 times per epoch and after every
+  same maths, cheaper), validation exact-match checked 4 times per epoch and after every
   compiled call once it reaches 97%;
 * *original*: ``helpers.string_addition.seq2seq.ORIGINAL`` (batch 32, Adam at 0.001 with Keras' defaults,
   Keras' own training step, one batch per call, checked once per epoch, as the example's
@@ -22,8 +22,8 @@ Keras example's 50,000, the last 10% held out), in one process, interleaved
 Both read their batches through ``helpers.batches`` (``fit``'s batches without tf.data's
 autotuning thread, whose end stalled an epoch's start for 2-4 s now and then).
 
-For each run it prints the training time until the held-out exact-match first reaches the
-target (compilation included, the held-out checks excluded: they are the same 5,000
+For each run it prints the training time until the validation exact-match first reaches the
+target (compilation included, the validation checks excluded: they are the same 5,000
 answers for both), then the median per configuration and the ratio of the medians.
 The load average is printed before and after: on a shared machine it says how much the
 absolute times mean; the ratio, measured interleaved, is the robust figure.
@@ -36,7 +36,7 @@ Usage::
 
     TF_CPP_MIN_LOG_LEVEL=2 nice -n 10 .venv/bin/python benchmarks/bench_seq2seq.py
     TF_CPP_MIN_LOG_LEVEL=2 .venv/bin/python benchmarks/bench_seq2seq.py --repeats 3 --original-cap 400
-    TF_CPP_MIN_LOG_LEVEL=2 .venv/bin/python benchmarks/bench_seq2seq.py --fresh   # defaults, fresh questions
+    TF_CPP_MIN_LOG_LEVEL=2 .venv/bin/python benchmarks/bench_seq2seq.py --fresh   # defaults, then the test questions
     TF_CPP_MIN_LOG_LEVEL=2 .venv/bin/python benchmarks/bench_seq2seq.py --step-cost   # Keras' step vs fused
 
 ``--step-cost`` measures only the cost of a training step per question, Keras' step against
@@ -91,7 +91,7 @@ def run(label: str, digits: int, seed: int, target: float, verbose: int, **setti
             f"({result['trained_seconds']:.1f} s; best {result['best_exact']:.2%})"
         )
     print(
-        f"  {label:<8} {reached}; wall time with the held-out checks {wall:.1f} s; load {result['load']:.1f}",
+        f"  {label:<8} {reached}; wall time with the validation checks {wall:.1f} s; load {result['load']:.1f}",
         flush=True,
     )
     return result
@@ -157,7 +157,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--digits", type=int, default=3)
     parser.add_argument("--seed", type=int, default=0, help="fixes the questions and the initial weights")
-    parser.add_argument("--target", type=float, default=0.99, help="held-out exact-match to reach")
+    parser.add_argument("--target", type=float, default=0.99, help="validation exact-match to reach")
     parser.add_argument("--repeats", type=int, default=2, help="runs of each configuration (at least 2)")
     parser.add_argument(
         "--original-cap", type=float, default=300.0, help="stop an original run after this many seconds of training"
@@ -196,8 +196,8 @@ def main() -> None:
 
     print(f"\nload average at the end {load_average()}; benchmark wall time {time.perf_counter() - started:.0f} s")
     print(
-        f"{args.digits} digits, {common['n_questions']:,} questions (10% held out), "
-        f"target {args.target:.0%} held-out exact-match, {args.repeats} runs each, interleaved:"
+        f"{args.digits} digits, {common['n_questions']:,} questions (10% validate), "
+        f"target {args.target:.0%} validation exact-match, {args.repeats} runs each, interleaved:"
     )
     medians = {}
     for label, runs in results.items():
