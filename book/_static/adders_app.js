@@ -146,6 +146,7 @@
     ".tpt-adders .tpt-out{font-family:var(--pst-font-family-monospace);word-break:break-all;",
     "margin:.3rem 0;min-height:1.4rem;color:var(--pst-color-text-base)}",
     ".tpt-adders .tpt-error{color:var(--pst-color-danger)}",
+    ".tpt-adders .tpt-sum{max-height:6.5rem;overflow-y:auto}",
     ".tpt-adders .tpt-muted{color:var(--pst-color-text-muted);font-size:.9rem}",
   ].join("");
 
@@ -158,7 +159,7 @@
 
   function say(node, text, isError) {
     node.textContent = text;
-    node.className = "tpt-out" + (isError ? " tpt-error" : "");
+    node.classList.toggle("tpt-error", Boolean(isError));
   }
 
   function build(root, config) {
@@ -189,7 +190,7 @@
     longRow.appendChild(addLongButton);
     longRow.appendChild(random);
     box.appendChild(longRow);
-    var sum = element("div", {class: "tpt-out", "aria-live": "polite", role: "status"});
+    var sum = element("div", {class: "tpt-out tpt-sum", "aria-live": "polite", role: "status"});
     box.appendChild(sum);
     var verdict = element("div", {class: "tpt-muted"});
     box.appendChild(verdict);
