@@ -19,6 +19,7 @@ import time
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
+import keras
 import numpy as np
 
 from helpers.batches import shuffled_batches
@@ -161,8 +162,6 @@ def build_model(hidden_units: int = 32, seed: int = 0) -> Any:
     The time axis has no fixed length: the same weights run for as many steps as needed.
     ``seed`` fixes the initial weights (Keras' default initializers, seeded).
     """
-    import keras
-
     hidden_units = check_int("hidden_units", hidden_units, 1)
     seed = check_int("seed", seed, 0)
     init = keras.initializers
@@ -204,8 +203,6 @@ def train(model: Any, max_digits: int = 8, seed: int = 0, **settings: Any) -> di
         A dict with ``loss`` and ``accuracy`` (per digit) per epoch, ``seconds`` (training
         wall time), ``max_digits``, ``seed`` and ``settings``.
     """
-    import keras
-
     max_digits = check_int("max_digits", max_digits, 1, 50)
     seed = check_int("seed", seed, 0)
     known = {f.name for f in fields(LongSettings)}
