@@ -164,7 +164,7 @@ def main() -> None:
     )
     parser.add_argument("--verbose", action="store_true", help="one line per epoch")
     parser.add_argument(
-        "--fresh", action="store_true", help="only check train_adder(digits) with its defaults on fresh questions"
+        "--fresh", action="store_true", help="only check train_adder(digits) with its defaults on test questions"
     )
     parser.add_argument("--step-cost", action="store_true", help="only measure a training step's cost, Keras' vs fused")
     args = parser.parse_args()
