@@ -1,20 +1,20 @@
 """Benchmark: training time for chapter 3's seq2seq adder to reach 99% exact-match on 3 digits.
 
-Both configurations train the *same* network (``helpers.seq2seq.build_adder``: LSTM(128)
+Both configurations train the *same* network (``helpers.string_addition.seq2seq.build_adder``: LSTM(128)
 encoder, RepeatVector, LSTM(128) decoder, Dense(12) softmax) on the *same* questions (the
-Keras example's 50,000, the last 10% held out), in one process, interleaved
+Keras example's 50,000, the last 10% for validation), in one process, interleaved
 (book, original, book, original, ...) so that both see the same load on a shared machine:
 
-* *book*: ``helpers.seq2seq.Seq2SeqSettings`` defaults (printed at the start): batch 60,
+* *book*: ``helpers.string_addition.seq2seq.Seq2SeqSettings`` defaults (printed at the start): batch 60,
   Nadam (Adam with Nesterov momentum) warming up to a learning rate of 0.014 over half an
-  epoch, held there until a held-out check first gets 30% of the answers right, then
+  epoch, held there until a validation check first gets 30% of the answers right, then
   decaying along a line that would reach zero after 1.5 epochs, down to 5% of the peak
   (held for half an epoch: after the 99% this benchmark stops at, so its times do not
   include it); beta_2 0.99, clipping, 30 batches per compiled
   call, the fused training step of ``helpers.string_addition.fused_step`` (same network,
-  same maths, cheaper), held-out exact-match checked 4 times per epoch and after every
+  same maths, cheaper), validation exact-match checked 4 times per epoch and after every
   compiled call once it reaches 97%;
-* *original*: ``helpers.seq2seq.ORIGINAL`` (batch 32, Adam at 0.001 with Keras' defaults,
+* *original*: ``helpers.string_addition.seq2seq.ORIGINAL`` (batch 32, Adam at 0.001 with Keras' defaults,
   Keras' own training step, one batch per call, checked once per epoch, as the example's
   ``fit`` loop looks at it, and the questions in a new order every epoch, as the unseeded
   example's ``fit`` gives them).
@@ -22,8 +22,8 @@ Keras example's 50,000, the last 10% held out), in one process, interleaved
 Both read their batches through ``helpers.batches`` (``fit``'s batches without tf.data's
 autotuning thread, whose end stalled an epoch's start for 2-4 s now and then).
 
-For each run it prints the training time until the held-out exact-match first reaches the
-target (compilation included, the held-out checks excluded: they are the same 5,000
+For each run it prints the training time until the validation exact-match first reaches the
+target (compilation included, the validation checks excluded: they are the same 5,000
 answers for both), then the median per configuration and the ratio of the medians.
 The load average is printed before and after: on a shared machine it says how much the
 absolute times mean; the ratio, measured interleaved, is the robust figure.
@@ -36,7 +36,7 @@ Usage::
 
     TF_CPP_MIN_LOG_LEVEL=2 nice -n 10 .venv/bin/python benchmarks/bench_seq2seq.py
     TF_CPP_MIN_LOG_LEVEL=2 .venv/bin/python benchmarks/bench_seq2seq.py --repeats 3 --original-cap 400
-    TF_CPP_MIN_LOG_LEVEL=2 .venv/bin/python benchmarks/bench_seq2seq.py --fresh   # defaults, fresh questions
+    TF_CPP_MIN_LOG_LEVEL=2 .venv/bin/python benchmarks/bench_seq2seq.py --fresh   # defaults, then the test questions
     TF_CPP_MIN_LOG_LEVEL=2 .venv/bin/python benchmarks/bench_seq2seq.py --step-cost   # Keras' step vs fused
 
 ``--step-cost`` measures only the cost of a training step per question, Keras' step against
@@ -57,7 +57,7 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from helpers import seq2seq  # noqa: E402
+from helpers.string_addition import seq2seq  # noqa: E402
 
 
 def load_average() -> str:
@@ -91,25 +91,23 @@ def run(label: str, digits: int, seed: int, target: float, verbose: int, **setti
             f"({result['trained_seconds']:.1f} s; best {result['best_exact']:.2%})"
         )
     print(
-        f"  {label:<8} {reached}; wall time with the held-out checks {wall:.1f} s; load {result['load']:.1f}",
+        f"  {label:<8} {reached}; wall time with the validation checks {wall:.1f} s; load {result['load']:.1f}",
         flush=True,
     )
     return result
 
 
 def fresh_check(digits: int, seed: int) -> None:
-    """``train_adder(digits)`` with every default, then exact-match on questions it never saw."""
+    """``train_adder(digits)`` with every default, then exact-match on test questions it never saw."""
     print(f"load average at start {load_average()}", flush=True)
     model, history = seq2seq.train_adder(digits, seed=seed, verbose=0)
     values = history.history
-    seen = seq2seq.make_questions(seq2seq.EXAMPLE_SIZES.get(digits, 50_000), digits, seed=seed)
-    questions, answers = seq2seq.fresh_questions(seen, 30_000, seed=seed + 2026)
-    right = sum(guess == answer for guess, answer in zip(seq2seq.add(model, questions, digits), answers, strict=True))
+    test = seq2seq.test_scores(model, history, 30_000)
     print(
         f"train_adder({digits}) with its defaults: {values['epoch'][-1]:.2f} epochs, "
-        f"{values['seconds'][-1]:.1f} s of training, held-out exact-match {values['val_exact'][-1]:.2%}; "
-        f"{len(questions):,} fresh questions (none among the training and held-out ones): "
-        f"{right / len(questions):.2%} exactly right; load average at the end {load_average()}"
+        f"{values['seconds'][-1]:.1f} s of training, validation exact-match {values['val_exact'][-1]:.2%}; "
+        f"{test['n']:,} test questions (none among the training and validation ones): "
+        f"{test['exact']:.2%} exactly right; load average at the end {load_average()}"
     )
 
 
@@ -159,14 +157,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--digits", type=int, default=3)
     parser.add_argument("--seed", type=int, default=0, help="fixes the questions and the initial weights")
-    parser.add_argument("--target", type=float, default=0.99, help="held-out exact-match to reach")
+    parser.add_argument("--target", type=float, default=0.99, help="validation exact-match to reach")
     parser.add_argument("--repeats", type=int, default=2, help="runs of each configuration (at least 2)")
     parser.add_argument(
         "--original-cap", type=float, default=300.0, help="stop an original run after this many seconds of training"
     )
     parser.add_argument("--verbose", action="store_true", help="one line per epoch")
     parser.add_argument(
-        "--fresh", action="store_true", help="only check train_adder(digits) with its defaults on fresh questions"
+        "--fresh", action="store_true", help="only check train_adder(digits) with its defaults on test questions"
     )
     parser.add_argument("--step-cost", action="store_true", help="only measure a training step's cost, Keras' vs fused")
     args = parser.parse_args()
@@ -198,8 +196,8 @@ def main() -> None:
 
     print(f"\nload average at the end {load_average()}; benchmark wall time {time.perf_counter() - started:.0f} s")
     print(
-        f"{args.digits} digits, {common['n_questions']:,} questions (10% held out), "
-        f"target {args.target:.0%} held-out exact-match, {args.repeats} runs each, interleaved:"
+        f"{args.digits} digits, {common['n_questions']:,} questions (10% validate), "
+        f"target {args.target:.0%} validation exact-match, {args.repeats} runs each, interleaved:"
     )
     medians = {}
     for label, runs in results.items():

@@ -27,9 +27,10 @@ One subpackage per experiment:
   chapter 2's look inside the hidden layer and the fixes that make them add; ``tables``
   formats their tables for the page.
 - ``helpers.string_addition``: chapter 3, recurrent networks that add numbers written as
-  strings: the Keras seq2seq example (also importable as ``helpers.seq2seq``) and its cheaper
+  strings: the Keras seq2seq example (``helpers.string_addition.seq2seq``) and its cheaper
   training step (``fused_step``: the same network and maths), the aligned
-  long adder (``helpers.long_addition``), the carry, side-by-side figures.
+  long adder (``helpers.string_addition.long_addition``), the carry, side-by-side figures,
+  and both adders for the static page's in-browser app (``adders_app``).
 - ``helpers.lyrics``: chapter 4, Gene Lyrica One: the lyrics corpus, Keras tokenization,
   the blog's recurrent network and its three stories (and the book's training of it on
   every word of song pieces), generation with randomness, held-out

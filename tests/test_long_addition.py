@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from helpers import long_addition
-from helpers.long_addition import (
+from helpers.string_addition import long_addition
+from helpers.string_addition.long_addition import (
     add,
     add_many,
     build_model,
@@ -165,7 +165,7 @@ def test_the_carry_can_be_read_and_clamping_it_breaks_exactly_the_carrying_addit
 
 
 def test_comparison_handles_questions_too_long_for_the_seq2seq_model(trained):
-    from helpers.seq2seq import build_adder
+    from helpers.string_addition.seq2seq import build_adder
 
     model, _ = trained
     result = side_by_side.answer_both(build_adder(2, hidden_units=8), 2, model, "12345+1")

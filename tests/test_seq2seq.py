@@ -1,12 +1,12 @@
-"""Unit tests for ``helpers.seq2seq``: the string-addition LSTM of chapter 3."""
+"""Unit tests for ``helpers.string_addition.seq2seq``: the string-addition LSTM of chapter 3."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from helpers import seq2seq
-from helpers.seq2seq import (
+from helpers.string_addition import seq2seq
+from helpers.string_addition.seq2seq import (
     CHARS,
     ORIGINAL,
     Seq2SeqSettings,
@@ -138,7 +138,7 @@ def test_training_records_exact_match_and_time(small_run):
     # Exact match can never beat per-character accuracy.
     assert all(e <= c + 1e-9 for e, c in zip(values["val_exact"], values["val_accuracy"], strict=False))
     assert values["val_accuracy"][-1] > values["val_accuracy"][0]
-    assert history.params["n_train"] == 2700 and history.params["n_held_out"] == 300
+    assert history.params["n_train"] == 2700 and history.params["n_validation"] == 300
 
 
 def test_add_agrees_with_exact_match_and_checks_digits(small_run, tmp_path):
@@ -323,16 +323,57 @@ def test_checks_inside_an_epoch_can_stop_it_early():
 def test_progress_outside_a_notebook_prints_one_line_per_epoch(capsys):
     seq2seq.train_adder(1, n_questions=55, epochs=2, verbose=1, target_exact=None, batch_size=16)
     lines = capsys.readouterr().out.strip().splitlines()
-    assert len(lines) == 2 and lines[0].startswith("epoch 1.00/2") and "answers right" in lines[1]
+    assert len(lines) == 2 and lines[0].startswith("epoch 1.00/2") and "right" in lines[1]
 
 
-def test_fresh_questions_never_repeat_a_seen_one_in_either_order():
-    seen = make_questions(3000, 2, seed=0)
-    questions, answers = seq2seq.fresh_questions(seen, 2000, seed=5)
+def test_test_questions_never_repeat_a_seen_one_and_stop_when_none_is_left():
+    train, validation = seq2seq.split(make_questions(3000, 2, seed=0), 0.1)
+    test = seq2seq.test_questions([train, validation], 1000, seed=5)
+    known = {tuple(sorted(map(int, q.split("+")))) for q in train.questions + validation.questions}
+    assert len(test) == 1000 and test.x.shape[1:] == train.x.shape[1:]
+    assert not {tuple(sorted(map(int, q.split("+")))) for q in test.questions} & known
+    assert len({tuple(sorted(map(int, q.split("+")))) for q in test.questions}) == 1000
+    assert all(str(sum(map(int, q.split("+")))) == a for q, a in zip(test.questions, test.answers, strict=True))
+    # 3,000 of the 5,050 two-digit questions are seen: at most 2,050 are left for a test.
+    assert len(seq2seq.test_questions([train, validation], 5000, seed=5)) == 2050
+    everything = make_questions(55, 1, seed=0)
+    assert len(seq2seq.test_questions([everything], 10)) == 0
+
+
+def test_lengths_table_leaves_out_seen_questions():
+    seen = make_questions(3000, 3, seed=0, operand_digits=2)
     known = {tuple(sorted(map(int, q.split("+")))) for q in seen.questions}
-    assert questions and len(questions) < 2000
-    assert not {tuple(sorted(map(int, q.split("+")))) for q in questions} & known
-    assert all(str(sum(map(int, q.split("+")))) == a for q, a in zip(questions, answers, strict=True))
+    for length in (1, 2, 3):
+        questions, answers = seq2seq.questions_of_length(300, length, seed=0, seen=[seen])
+        keys = [tuple(sorted(map(int, q.split("+")))) for q in questions]
+        assert not set(keys) & known and len(set(keys)) == len(keys)
+        assert all(len(part) == length for q in questions for part in q.split("+"))
+        assert all(str(sum(map(int, q.split("+")))) == a for q, a in zip(questions, answers, strict=True))
+    # Two 1-digit numbers make 55 questions, and 3,000 drawn questions hold every one.
+    assert seq2seq.questions_of_length(300, 1, seed=0, seen=[seen]) == ([], [])
+    assert len(seq2seq.questions_of_length(300, 3, seed=0, seen=[seen])[0]) == 300
+
+
+def test_test_questions_cannot_influence_training(monkeypatch):
+    """Validation steers, test reports: every check during training scores the validation
+    questions, none of them a test question, and the weights are the same whether or not a
+    test set was drawn first."""
+    from helpers.string_addition.seq2seq import monitor
+
+    common = dict(n_questions=2000, batch_size=60, steps_per_execution=5, checks_per_epoch=3, epochs=2, verbose=0)
+    scored = []
+    real_score = monitor.score
+    monkeypatch.setattr(monitor, "score", lambda model, data: scored.append(data) or real_score(model, data))
+    model, history = seq2seq.train_adder(2, seed=0, **common)
+    train, validation = seq2seq.adder_questions(2, seed=0, **common)
+    assert scored and all(data is not None and data.questions == validation.questions for data in scored)
+    test = seq2seq.test_questions([train, validation], 1000, seed=0)
+    assert not set(test.questions) & set(train.questions + validation.questions)
+    scores = seq2seq.test_scores(model, history, 1000)
+    assert scores["n"] == 1000 and scores["exact"] == pytest.approx(exact_match(model, test))
+    again, _ = seq2seq.train_adder(2, seed=0, **common)  # after a test set was drawn and scored
+    for first, second in zip(model.get_weights(), again.get_weights(), strict=True):
+        np.testing.assert_array_equal(first, second)
 
 
 # --------------------------------------------------------------------------- fused training step

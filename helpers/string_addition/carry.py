@@ -1,4 +1,4 @@
-"""Chapter 3: finding the carry inside the aligned adder of ``helpers.long_addition``.
+"""Chapter 3: finding the carry inside the aligned adder of ``helpers.string_addition.long_addition``.
 
 The trained network is small enough to run by hand: a ``SimpleRNN`` step is
 ``h_t = tanh(x_t W + h_{t-1} U + b)`` and the digit it writes is ``softmax(h_t V + c)``.

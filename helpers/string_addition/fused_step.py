@@ -34,6 +34,9 @@ from __future__ import annotations
 import types
 from typing import Any
 
+import keras
+import tensorflow as tf
+
 
 def _check_adder(model: Any) -> None:
     """Raise ``ValueError`` unless ``model`` is ``build_adder``'s network with the settings the
@@ -64,8 +67,6 @@ def _check_adder(model: Any) -> None:
 def _lstm_step(z: Any, carry: Any) -> tuple[Any, Any]:
     """One LSTM step from the pre-activations ``z`` (gates in Keras' order: input, forget,
     candidate, output) and the previous carry: the new output (hidden state) and carry."""
-    import tensorflow as tf
-
     input_gate, forget_gate, candidate, output_gate = tf.split(z, 4, axis=1)
     carry = tf.sigmoid(forget_gate) * carry + tf.sigmoid(input_gate) * tf.tanh(candidate)
     return tf.sigmoid(output_gate) * tf.tanh(carry), carry
@@ -74,8 +75,6 @@ def _lstm_step(z: Any, carry: Any) -> tuple[Any, Any]:
 def adder_logits(model: Any, x: Any) -> Any:
     """The logits (before the softmax) that ``model(x)`` turns into probabilities:
     ``(batch, answer steps, 12)`` for one-hot questions ``x`` of ``(batch, question steps, 12)``."""
-    import tensorflow as tf
-
     encoder = model.get_layer("encoder").cell
     decoder = model.get_layer("decoder").cell
     character = model.get_layer("character")
@@ -112,9 +111,6 @@ def adder_logits(model: Any, x: Any) -> Any:
 
 def _fused_train_step(self: Any, data: Any) -> Any:
     """Keras' ``TensorFlowTrainer.train_step`` (Keras 3.15) with ``adder_logits`` as the forward pass."""
-    import keras
-    import tensorflow as tf
-
     x, y, sample_weight = keras.utils.unpack_x_y_sample_weight(data)
     with tf.GradientTape() as tape:
         # keras.ops.softmax keeps the logits on its output, as the Dense layer's softmax does,

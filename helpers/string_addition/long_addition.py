@@ -1,6 +1,6 @@
 """Chapter 3: a small recurrent network that adds numbers of any length.
 
-The seq2seq LSTM of ``helpers.seq2seq`` reads a whole question before it answers, through
+The seq2seq LSTM of ``helpers.string_addition.seq2seq`` reads a whole question before it answers, through
 fixed-length inputs and outputs. This network is given the structure of schoolbook
 addition instead: the two numbers arrive *aligned*, least significant digit first, one
 pair of digits per step, and the network writes one digit of the sum per step. Whatever it
@@ -19,14 +19,16 @@ import time
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
+import keras
 import numpy as np
 
 from helpers.batches import shuffled_batches
 from helpers.checks import check_float, check_int
+from helpers.display import ProgressBlock
 
 #: Features per step: one-hot digit of a, then one-hot digit of b.
 FEATURES = 20
-_DIGITS_ONLY = re.compile(r"^[0-9]+$")
+_DIGITS_ONLY = re.compile(r"[0-9]+")
 
 
 # --------------------------------------------------------------------------- data
@@ -40,7 +42,7 @@ def check_number(name: str, value: object) -> str:
         )
     if value == "":
         raise ValueError(f"{name} must not be empty (allowed: one or more digits 0-9)")
-    if not _DIGITS_ONLY.match(value):
+    if not _DIGITS_ONLY.fullmatch(value):
         bad = sorted(set(re.sub(r"[0-9]", "", value)))
         hint = " (negative numbers are not supported)" if "-" in bad else ""
         raise ValueError(f"{name} must hold only the digits 0-9, got {value!r} with {''.join(bad)!r}{hint}")
@@ -160,8 +162,6 @@ def build_model(hidden_units: int = 32, seed: int = 0) -> Any:
     The time axis has no fixed length: the same weights run for as many steps as needed.
     ``seed`` fixes the initial weights (Keras' default initializers, seeded).
     """
-    import keras
-
     hidden_units = check_int("hidden_units", hidden_units, 1)
     seed = check_int("seed", seed, 0)
     init = keras.initializers
@@ -203,8 +203,6 @@ def train(model: Any, max_digits: int = 8, seed: int = 0, **settings: Any) -> di
         A dict with ``loss`` and ``accuracy`` (per digit) per epoch, ``seconds`` (training
         wall time), ``max_digits``, ``seed`` and ``settings``.
     """
-    import keras
-
     max_digits = check_int("max_digits", max_digits, 1, 50)
     seed = check_int("seed", seed, 0)
     known = {f.name for f in fields(LongSettings)}
@@ -236,14 +234,15 @@ def train(model: Any, max_digits: int = 8, seed: int = 0, **settings: Any) -> di
     every = max(1, config.epochs // 6)
     start = time.perf_counter()
 
+    progress = ProgressBlock() if config.verbose else None
+
     def report(epoch: int, logs: dict | None) -> None:
-        if config.verbose and ((epoch + 1) % every == 0 or epoch + 1 == config.epochs):
+        if progress is not None and ((epoch + 1) % every == 0 or epoch + 1 == config.epochs):
             logs = logs or {}
-            print(
+            progress.add(
                 f"epoch {epoch + 1:>3}/{config.epochs}  {time.perf_counter() - start:5.1f}s  "
                 f"loss {logs.get('loss', float('nan')):.2e}  "
-                f"per-digit accuracy {logs.get('accuracy', float('nan')):.5f}",
-                flush=True,
+                f"per-digit accuracy {logs.get('accuracy', float('nan')):.5f}"
             )
 
     history = model.fit(

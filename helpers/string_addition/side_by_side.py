@@ -1,7 +1,7 @@
 """Chapter 3: the two adders side by side, as figures and as a JupyterLab widget.
 
-``answer_both`` asks the seq2seq LSTM (``helpers.seq2seq``) and the aligned adder
-(``helpers.long_addition``) the same question and returns each answer with the confidence
+``answer_both`` asks the seq2seq LSTM (``helpers.string_addition.seq2seq``) and the aligned adder
+(``helpers.string_addition.long_addition``) the same question and returns each answer with the confidence
 of every digit; ``plot_answers`` draws that statically (what the book shows) and
 ``adder_widget`` wraps it in an ipywidgets text box (what JupyterLab shows).
 ``plot_learning_curves`` draws chapter 3's training curves.
@@ -128,8 +128,23 @@ def adder_widget(seq_model: Any, digits: int, long_model: Any, initial: str = "1
     return widgets.VBox([box, output])
 
 
+def length_table(by_length: dict[int, dict[str, Any]]) -> Any:
+    """``seq2seq.exact_by_length``'s result as a table to read: operand length, test
+    questions, answers right ("no question left" where every one was seen in training)."""
+    import pandas as pd
+
+    rows = {
+        "digits in each operand": list(by_length),
+        "test questions": [row["questions"] for row in by_length.values()],
+        "answers right": [
+            "no question left" if row["exact"] is None else f"{row['exact']:.1%}" for row in by_length.values()
+        ],
+    }
+    return pd.DataFrame(rows).style.hide(axis="index")
+
+
 def plot_learning_curves(histories: dict[str, Any], title: str = "") -> Any:
-    """Matplotlib figure: held-out per-character accuracy (dashed) and exact-match accuracy
+    """Matplotlib figure: validation per-character accuracy (dashed) and exact-match accuracy
     (solid) per epoch, one colour per labelled run; x axis in epochs."""
     import matplotlib.pyplot as plt
 
@@ -141,7 +156,7 @@ def plot_learning_curves(histories: dict[str, Any], title: str = "") -> Any:
         ax.plot(epochs, values["val_exact"], "-", color=colour, label=f"{label}: exact match (whole answer)")
     ax.axhline(0.99, color="0.7", lw=1)
     ax.set_xlabel("epoch")
-    ax.set_ylabel("held-out accuracy")
+    ax.set_ylabel("validation accuracy")
     ax.set_ylim(0, 1.01)
     ax.legend(fontsize=8, loc="lower right")
     ax.set_title(title)
