@@ -177,7 +177,9 @@
 
     function draw(trainer, s, result) {
       if (!window.Plotly) { return; }
-      var text = themeColour("--pst-color-text-base", "#222"), layout = {
+      var text = themeColour("--pst-color-text-base", "#222"), lines = themeColour("--pst-color-border", "#ccc");
+      var axis = { gridcolor: lines, zerolinecolor: lines, linecolor: lines };
+      var layout = {
         paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)", font: { color: text },
         margin: { l: 60, r: 10, t: 40, b: 45 },
       };
@@ -186,13 +188,15 @@
         line: { color: themeColour("--pst-color-primary", "#1f4e79") } }], Object.assign({}, layout, {
         title: { text: s.hidden_units + " hidden, sums below " + Math.pow(2, s.bits) + ": " +
           (100 * result.accuracy).toFixed(1) + "% right", font: { size: 14 } },
-        xaxis: { title: { text: "epoch" } }, yaxis: { title: { text: "validation loss (MSE)" }, type: "log" },
+        xaxis: Object.assign({ title: { text: "epoch" } }, axis),
+        yaxis: Object.assign({ title: { text: "validation loss (MSE)" }, type: "log" }, axis),
       }), { responsive: true, displaylogo: false });
       var grid = surface(trainer, result.weights, s.bits, config.surface_points);
       Plotly.react(surfaceDiv, [{ type: "surface", x: grid.a, y: grid.b, z: grid.z, colorscale: "Viridis",
         showscale: false }], Object.assign({}, layout, {
         title: { text: "|prediction − (a + b)|", font: { size: 14 } }, margin: { l: 0, r: 0, t: 40, b: 0 },
-        scene: { xaxis: { title: { text: "a" } }, yaxis: { title: { text: "b" } }, zaxis: { title: { text: "|error|" } } },
+        scene: { xaxis: Object.assign({ title: { text: "a" } }, axis), yaxis: Object.assign({ title: { text: "b" } }, axis),
+          zaxis: Object.assign({ title: { text: "|error|" } }, axis) },
       }), { responsive: true, displaylogo: false });
     }
 
