@@ -7,7 +7,9 @@ The work: the 16-unit network on sums below 256 (seed 0), 1000 epochs, early sto
   ``/usr/bin/chromium``), run ``--repeats`` times after a warm-up run (the budget is 3 s);
 * Keras: one ``model.fit`` of the same network, data and epochs (``--keras-epochs`` caps it;
   the steps per second are what is compared);
-* ``helpers.stacked`` (``train_grid(method="stacked")``) with that one network.
+* ``helpers.stacked`` (``train_grid(method="stacked")``) with that one network;
+* the same trainer in Node (V8, as in Chromium), whose *CPU* seconds say what the browser
+  would take on a quiet machine when the shared sandbox is loaded.
 
     python benchmarks/bench_browser_trainer.py
     python benchmarks/bench_browser_trainer.py --keras-epochs 1000 --repeats 5
@@ -19,7 +21,10 @@ sandbox is shared: a loaded machine makes every figure slower).
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import shutil
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -57,6 +62,28 @@ def browser_seconds(epochs: int, repeats: int) -> list[float]:
         return times
 
 
+NODE_SCRIPT = """
+const T = require(process.argv[1]);
+(async () => {
+  const cpu = process.cpuUsage(), wall = performance.now();
+  const r = await T.train({hidden_units: %d, bits: %d, seed: %d, epochs: %d, patience: 1000});
+  const used = process.cpuUsage(cpu);
+  console.log(JSON.stringify({cpu: (used.user + used.system) / 1e6, wall: (performance.now() - wall) / 1000}));
+})();
+"""
+
+
+def node_seconds(epochs: int) -> dict[str, float] | None:
+    """CPU and wall seconds of the trainer in Node, or None without Node."""
+    node = shutil.which("node")
+    if node is None:
+        return None
+    script = NODE_SCRIPT % (HIDDEN, BITS, SEED, epochs)
+    trainer = str(ROOT / "book" / "_static" / "addition_trainer.js")
+    output = subprocess.run([node, "-e", script, trainer], capture_output=True, text=True, check=True).stdout
+    return json.loads(output)
+
+
 def keras_seconds(epochs: int) -> float:
     import keras
 
@@ -90,6 +117,10 @@ def main() -> None:
     print(f"browser runs: {', '.join(f'{t:.2f}' for t in times)} s (budget 3 s for 1000 epochs)")
     rows.append((f"Keras fit, {args.keras_epochs} epochs", keras_seconds(args.keras_epochs), args.keras_epochs))
     rows.append((f"helpers.stacked, {args.epochs} epochs", stacked_seconds(args.epochs), args.epochs))
+    node = node_seconds(args.epochs)
+    if node is not None:
+        rows.append((f"Node, same trainer, {args.epochs} epochs (CPU s)", node["cpu"], args.epochs))
+        rows.append((f"Node, same trainer, {args.epochs} epochs (wall s)", node["wall"], args.epochs))
     print(f"{'trainer':42} {'seconds':>9} {'Adam steps/s':>13} {'s per 1000 epochs':>18}")
     for name, seconds, epochs in rows:
         steps = epochs * STEPS_PER_EPOCH
