@@ -124,12 +124,7 @@ def test_adam_follows_keras_step_for_step(app, hidden, bits, seed):
         )
         kernel, output = keras_weights(hidden, bits, seed, epochs)
         for browser, keras in ((np.reshape(ours["hidden"], kernel.shape), kernel), (ours["output"], output[:, 0])):
-            # 1e-4 relative, for the layer's weights as a whole ...
-            assert np.linalg.norm(browser - keras) <= 1e-4 * np.linalg.norm(keras), (epochs, browser, keras)
-            # ... and 1e-3 for every single weight: a weight whose gradient is near zero moves by
-            # about one learning rate per step, either way, on float32 rounding (16 units, sums
-            # below 256, epoch 1: one weight of 0.0477 differs by 2.4e-4 relative).
-            np.testing.assert_allclose(browser, keras, rtol=1e-3, atol=1e-7)
+            np.testing.assert_allclose(browser, keras, rtol=1e-4, atol=1e-7)  # every weight, 1e-4 relative
         start = initial_weights(hidden, bits, seed)[0]
         assert not np.allclose(kernel, start, rtol=1e-4)  # the weights did move
     assert log.problems() == []

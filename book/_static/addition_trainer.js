@@ -234,12 +234,18 @@
 
   // ------------------------------------------------------------------ the network and Adam
 
-  // TensorFlow's float32 sigmoid (Eigen's logistic) computes e / (1 + e) with e = exp(z): it is
-  // exactly 1 once 1 + e rounds to e (z above about 16.64), where the true sigmoid still rounds
-  // below 1, and its derivative h (1 - h) is then 0. Saturated units are common in this chapter.
+  // TensorFlow's float32 sigmoid is e / (1 + e) with e = exp(z), within a few units in the last
+  // place, and it saturates: exactly 1 above z = 16.6355 where the true sigmoid still rounds
+  // below 1, so that its derivative h (1 - h) is exactly 0. Saturated units are common here.
+  // TensorFlow's sigmoid is exactly 1 from ln(2^24) up (measured: below 1 at 16.635529, 1 from
+  // 16.635538), and exactly 0 below ln of float32's smallest normal number (it flushes the rest).
+  var SATURATED = 16.635532333438686, VANISHED = -87.33654475055310;
+
   function sigmoid(z) {
+    if (z > SATURATED) { return 1; }
+    if (z < VANISHED) { return 0; }
     var e = Math.fround(Math.exp(z));
-    return e === Infinity ? 1 : Math.fround(e / Math.fround(1 + e));
+    return Math.fround(e / Math.fround(1 + e));
   }
 
   function predict(weights, x, n) {
@@ -309,8 +315,15 @@
     for (var q = start; q < end; q++) {
       var p = order[q], a = x[2 * p], b = x[2 * p + 1], pred = 0;
       for (k = 0; k < h; k++) {
-        var e = f(Math.exp(f(f(a * params[k]) + f(b * params[h + k]))));  // sigmoid(), inlined
-        var unit = e === Infinity ? 1 : f(e / f(1 + e));
+        var input = f(a * params[k] + b * params[h + k]), unit;  // sigmoid(), inlined:
+        if (input > SATURATED) {
+          unit = 1;  // what it returns there, without an exp
+        } else if (input < VANISHED) {
+          unit = 0;
+        } else {
+          var e = f(Math.exp(input));
+          unit = f(e / f(1 + e));
+        }
         z[k] = unit;
         pred += unit * params[out + k];
       }
