@@ -446,8 +446,9 @@ def claim_wobble(claims, on_diagonal: float, off_diagonal: float, total: int = 1
     claims.claim(
         "wobble",
         holds=abs(on_diagonal - off_diagonal) >= 0.5,
-        values={"even": on_diagonal, "uneven": off_diagonal, "total": total},
-        true="A network that truly added would draw a flat line at {total}; ours answers {even:.1f} and {uneven:.1f}.",
+        values={"even": on_diagonal, "uneven": off_diagonal, "total": total, "gap": abs(on_diagonal - off_diagonal)},
+        true="A network that truly added would draw a flat line at {total}; ours answers the same sum "
+        "{gap:.1f} apart, depending on how it is split.",
         false="Along this line our network is nearly flat ({even:.1f} and {uneven:.1f}): this seed shows no wobble.",
     )
 
