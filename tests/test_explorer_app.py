@@ -196,3 +196,12 @@ def test_the_check_file_holds_pythons_numbers(tmp_path):
     kernel, output = initial_weights(2, 4, 3)
     assert check["initial_weights"]["2,4,3"] == [float(v) for v in [*kernel.ravel(), *output.ravel()]]
     assert check["first_pairs"]["4,3"] == make_pairs(explorer.CHECK_PAIRS, 4, 3)[0].ravel().tolist()
+
+
+def test_opened_from_disk_it_says_what_to_run(tmp_path, open_page):
+    page_path = write_page(tmp_path)
+    page, _ = open_page(page_path.as_uri())
+    page.wait_for_selector("div.twoplustwo-browser-model[data-ready]", timeout=30_000)
+    page.click(".explorer-app button")
+    page.wait_for_function("document.querySelector('.explorer-status').textContent.startsWith('Opened from disk')")
+    assert "run make serve" in page.inner_text(".explorer-status")

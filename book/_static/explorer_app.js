@@ -153,7 +153,16 @@
 
     async function verify(trainer, s) {
       // Python's initial weights for this network, if the chapter ran its seed, must be ours.
-      if (!checked) { checked = context.json("check"); }
+      if (!checked) {
+        checked = context.json("check").catch(function (error) {
+          checked = null;
+          if (location.protocol === "file:") {
+            throw new Error("Opened from disk (file://), this page may not read its files, so the network cannot " +
+              "train here: run make serve and open the address it prints.");
+          }
+          throw error;
+        });
+      }
       var check = await checked;
       var key = [s.hidden_units, s.bits, s.seed].join(",");
       var expected = check.initial_weights[key];
