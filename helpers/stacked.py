@@ -131,48 +131,130 @@ class EarlyStopping:
 def train_stacked(
     networks: list[StackedNetwork], n_fit: int, batch_size: int, epochs: int, progress: bool = True
 ) -> StackedResult:
-    """Train every network side by side with Adam and early stopping; see the module docstring."""
+    """Train every network side by side with Adam and early stopping; see the module docstring.
+
+    With ``progress``, a few lines in one ``helpers.display.ProgressBlock`` say how far it got.
+    """
     import tensorflow as tf
-    from tqdm.auto import tqdm
+
+    from helpers.display import ProgressBlock
 
     count = len(networks)
-    widest = max(net.units for net in networks)
+    stack = _Stack(networks, n_fit)
+    run_epoch = _epoch_function(tf, stack, [net.activation for net in networks], n_fit, batch_size)
+    params = [tf.constant(p) for p in stack.params0]
+    zeros = [tf.zeros_like(p) for p in params]
+    state = (params, zeros, list(zeros), tf.constant(0.0))
+    stopper = EarlyStopping(
+        [net.patience for net in networks],
+        [net.learning_rate for net in networks],
+        [net.schedule for net in networks],
+        [net.lr_factor for net in networks],
+        [net.min_lr for net in networks],
+    )
+    best_params = [p.copy() for p in stack.params0]
+    histories = [{"loss": [], "val_loss": [], "lr": []} for _ in networks]
+    shuffles = _Shuffles(networks, n_fit)
+    block = ProgressBlock() if progress else None
+    report_every = max(1, epochs // 5)
+    for epoch in range(1, epochs + 1):
+        active = stopper.active.copy()
+        # A stopped network gets learning rate 0: its weights no longer move.
+        lr = np.where(active, stopper.learning_rate, 0.0).astype(np.float32)
+        state, loss, val_loss = run_epoch(state, tf.constant(shuffles.next(active), tf.int32), tf.constant(lr))
+        loss, val_loss = loss.numpy(), val_loss.numpy()
+        for i in np.flatnonzero(active):
+            histories[i]["loss"].append(float(loss[i]))
+            histories[i]["val_loss"].append(float(val_loss[i]))
+            histories[i]["lr"].append(float(lr[i]))
+        improved = stopper.update(val_loss)
+        if improved.any():
+            current = [p.numpy() for p in state[0]]
+            for best, now in zip(best_params, current):
+                best[improved] = now[improved]
+        done = not stopper.active.any()
+        if block is not None and (epoch % report_every == 0 or done):
+            block.add(f"epoch {epoch}/{epochs}: {stopper.active.sum()} of {count} networks still training")
+        if done:
+            break
+    return _best_result(networks, best_params, histories)
+
+
+class _Stack:
+    """The networks' data and starting weights stacked along a leading axis, padded to the widest.
+
+    ``params0``: kernels ``(M, 2, W)``, hidden biases ``(M, W)``, output weights ``(M, W)``,
+    output biases ``(M,)``; ``trainable``: the same shapes (kernels ``(M, 1, W)``), 1 where a
+    weight learns; ``unit_mask`` ``(M, W)``: 1 for a real unit, 0 for padding.
+    """
+
+    def __init__(self, networks: list[StackedNetwork], n_fit: int):
+        count, widest = len(networks), max(net.units for net in networks)
+        x_all = np.stack([net.x for net in networks]).astype(np.float32)  # (M, n, 2)
+        y_all = np.stack([net.y for net in networks]).astype(np.float32)  # (M, n)
+        self.x_fit, self.y_fit = x_all[:, :n_fit], y_all[:, :n_fit]
+        self.x_val, self.y_val = x_all[:, n_fit:], y_all[:, n_fit:]
+        self.count = count
+        self.unit_mask = np.zeros((count, widest), np.float32)
+        self.params0 = [
+            np.zeros((count, 2, widest), np.float32),
+            np.zeros((count, widest), np.float32),
+            np.zeros((count, widest), np.float32),
+            np.zeros((count,), np.float32),
+        ]
+        self.trainable = [
+            np.zeros((count, 1, widest), np.float32),
+            np.zeros((count, widest), np.float32),
+            np.zeros((count, widest), np.float32),
+            np.zeros((count,), np.float32),
+        ]
+        for i, net in enumerate(networks):
+            units = net.units
+            self.unit_mask[i, :units] = 1.0
+            self.params0[0][i, :, :units], self.params0[1][i, :units] = net.kernel, net.hidden_bias
+            self.params0[2][i, :units], self.params0[3][i] = net.output, net.output_bias
+            self.trainable[0][i, 0, :units] = 1.0
+            self.trainable[1][i, :units] = float(net.train_biases)
+            self.trainable[2][i, :units] = float(not net.direct)
+            self.trainable[3][i] = float(net.train_biases and not net.direct)
+
+
+class _Shuffles:
+    """Each network's order of its training pairs, epoch by epoch, from its own generator, so
+    its result does not depend on which other networks share the graph."""
+
+    def __init__(self, networks: list[StackedNetwork], n_fit: int):
+        self.networks = networks
+        self.base = np.arange(n_fit)
+        self.fixed = {i: net.rng.permutation(self.base) for i, net in enumerate(networks) if not net.reshuffle}
+
+    def next(self, active: np.ndarray) -> np.ndarray:
+        """The next epoch's orders ``(M, n_fit)``; a stopped network draws nothing."""
+        return np.stack(
+            [
+                self.base if not on else self.fixed[i] if i in self.fixed else net.rng.permutation(self.base)
+                for i, (net, on) in enumerate(zip(self.networks, active))
+            ]
+        )
+
+
+def _epoch_function(tf, stack: _Stack, activations: list[str], n_fit: int, batch_size: int):
+    """The compiled epoch: ``run_epoch(state, order, lr) -> (state, loss, val_loss)`` for every network.
+
+    ``state`` is ``(params, moments, velocities, step)``; ``order`` ``(M, n_fit)`` each network's
+    shuffle; ``lr`` ``(M,)`` each one's learning rate (0 for a stopped network).
+    """
+    count = stack.count
     full_steps, last_batch = divmod(n_fit, batch_size)
-
-    x_all = np.stack([net.x for net in networks]).astype(np.float32)  # (M, n, 2)
-    y_all = np.stack([net.y for net in networks]).astype(np.float32)  # (M, n)
-    x_fit, y_fit = tf.constant(x_all[:, :n_fit]), tf.constant(y_all[:, :n_fit])
-    x_val, y_val = tf.constant(x_all[:, n_fit:]), tf.constant(y_all[:, n_fit:])
-
-    unit_mask = np.zeros((count, widest), np.float32)
-    params0 = [
-        np.zeros((count, 2, widest), np.float32),
-        np.zeros((count, widest), np.float32),
-        np.zeros((count, widest), np.float32),
-        np.zeros((count,), np.float32),
-    ]
-    trainable = [
-        np.zeros((count, 1, widest), np.float32),
-        np.zeros((count, widest), np.float32),
-        np.zeros((count, widest), np.float32),
-        np.zeros((count,), np.float32),
-    ]
-    for i, net in enumerate(networks):
-        units = net.units
-        unit_mask[i, :units] = 1.0
-        params0[0][i, :, :units], params0[1][i, :units] = net.kernel, net.hidden_bias
-        params0[2][i, :units], params0[3][i] = net.output, net.output_bias
-        trainable[0][i, 0, :units] = 1.0
-        trainable[1][i, :units] = float(net.train_biases)
-        trainable[2][i, :units] = float(not net.direct)
-        trainable[3][i] = float(net.train_biases and not net.direct)
-    masks = [tf.constant(m) for m in trainable]
-    unit_mask_t = tf.constant(unit_mask)
-    activation = _activation_function(tf, [net.activation for net in networks])
+    x_fit, y_fit = tf.constant(stack.x_fit), tf.constant(stack.y_fit)
+    x_val, y_val = tf.constant(stack.x_val), tf.constant(stack.y_val)
+    masks = [tf.constant(m) for m in stack.trainable]
+    unit_mask = tf.constant(stack.unit_mask)
+    activation = _activation_function(tf, activations)
 
     def forward(params, x):
         z = tf.einsum("mbi,mih->mbh", x, params[0]) + params[1][:, None, :]
-        hidden = activation(z) * unit_mask_t[:, None, :]
+        hidden = activation(z) * unit_mask[:, None, :]
         return tf.einsum("mbh,mh->mb", hidden, params[2]) + params[3][:, None]
 
     def train_step(state, indices, lr):
@@ -198,8 +280,6 @@ def train_stacked(
     # autograph=False: the loop is an explicit tf.while_loop, nothing needs converting.
     @tf.function(jit_compile=True, reduce_retracing=True, autograph=False)
     def run_epoch(state, order, lr):
-        """One epoch of every network: ``order`` (M, n_fit) is each network's shuffle."""
-
         def body(k, state, loss_sum):
             indices = tf.slice(order, [0, k * batch_size], [count, batch_size])
             state, per_network = train_step(state, indices, lr)
@@ -212,51 +292,11 @@ def train_stacked(
         val_loss = tf.reduce_mean(tf.square(forward(state[0], x_val) - y_val), axis=1)
         return state, loss_sum / n_fit, val_loss
 
-    params = [tf.constant(p) for p in params0]
-    zeros = [tf.zeros_like(p) for p in params]
-    state = (params, zeros, list(zeros), tf.constant(0.0))
-    stopper = EarlyStopping(
-        [net.patience for net in networks],
-        [net.learning_rate for net in networks],
-        [net.schedule for net in networks],
-        [net.lr_factor for net in networks],
-        [net.min_lr for net in networks],
-    )
-    best_params = [p.copy() for p in params0]
-    histories = [{"loss": [], "val_loss": [], "lr": []} for _ in networks]
-    base_order = np.arange(n_fit)
-    fixed_orders = {i: net.rng.permutation(base_order) for i, net in enumerate(networks) if not net.reshuffle}
+    return run_epoch
 
-    bar = tqdm(total=epochs, desc="training", unit="epoch", disable=not progress, mininterval=1.0)
-    for _ in range(epochs):
-        active = stopper.active.copy()
-        # Each network shuffles with its own generator, so its result does not depend on
-        # which other networks share the graph.
-        order = np.stack(
-            [
-                base_order if not on else fixed_orders[i] if i in fixed_orders else net.rng.permutation(base_order)
-                for i, (net, on) in enumerate(zip(networks, active))
-            ]
-        )
-        # A stopped network gets learning rate 0: its weights no longer move.
-        lr = np.where(active, stopper.learning_rate, 0.0).astype(np.float32)
-        state, loss, val_loss = run_epoch(state, tf.constant(order, tf.int32), tf.constant(lr))
-        loss, val_loss = loss.numpy(), val_loss.numpy()
-        for i in np.flatnonzero(active):
-            histories[i]["loss"].append(float(loss[i]))
-            histories[i]["val_loss"].append(float(val_loss[i]))
-            histories[i]["lr"].append(float(lr[i]))
-        improved = stopper.update(val_loss)
-        if improved.any():
-            current = [p.numpy() for p in state[0]]
-            for best, now in zip(best_params, current):
-                best[improved] = now[improved]
-        bar.update(1)
-        bar.set_postfix(training=f"{stopper.active.sum()}/{count} networks", refresh=False)
-        if not stopper.active.any():
-            break
-    bar.close()
 
+def _best_result(networks: list[StackedNetwork], best_params: list[np.ndarray], histories) -> StackedResult:
+    """Each network's best weights, cut back from the padded stack to its own width."""
     result = StackedResult(histories=histories)
     for i, net in enumerate(networks):
         result.kernels.append(best_params[0][i, :, : net.units])

@@ -256,3 +256,20 @@ def test_grid_pairs_covers_the_training_range_with_a_varying_fastest():
     assert values.tolist() == [0, 8192, 16384, 24575, 32767] and len(pairs) == 25
     with pytest.raises(ValueError, match="max_points"):
         addition.grid_pairs(4, max_points=1)
+
+
+def test_the_scoring_pairs_cannot_influence_training():
+    """Validation steers, fresh pairs score: with 10 or 3000 scoring pairs, and scoring seeds
+    that no training data uses, every network trains to the same weights and history."""
+    few = train_grid((1, 2), (4, 8), (0, 1), epochs=15, patience=3, n_eval=10, progress=False)
+    many = train_grid((1, 2), (4, 8), (0, 1), epochs=15, patience=3, n_eval=3000, progress=False)
+    for key, model in few.models.items():
+        for a, b in zip(model.get_weights(), many.models[key].get_weights()):
+            np.testing.assert_array_equal(a, b)
+        assert few.histories[key] == many.histories[key]
+    assert not few.table.accuracy.equals(many.table.accuracy)  # the scores did read other pairs
+    # The scoring pairs of seed s come from seed EVAL_SEED + s: never a training seed of the book.
+    assert addition.EVAL_SEED >= 10**6
+    train_x, _ = make_pairs(10_000, 8, 0)
+    score_x, _ = make_pairs(3000, 8, addition.EVAL_SEED)
+    assert not np.array_equal(train_x[:3000], score_x)

@@ -156,3 +156,26 @@ def test_output_weight_signs_and_saturation_tables():
     # Raw inputs in the tens of thousands: units are stuck on or off, a handful of answers
     # for 200 different pairs.
     assert (table["distinct predictions"] <= 5).all()
+
+
+def test_claims_follow_the_numbers_and_the_patience():
+    from helpers.claims import ClaimsRecord
+
+    stuck = fake_table({(2, 4): [1.0, 0.16]})
+    rescued = fake_table({(2, 4): [1.0, 0.99]})
+    record = ClaimsRecord(glue=False)
+    observations.claim_patience(record, stuck, stuck, rescued, patience=7, lucky_patience=50)
+    table = blog_like_table()
+    observations.claim_results(record, table, observations.check_observations(table))
+    claims = {claim.id: claim for claim in record.claims}
+    # The verdict names this run's patience, not the original's 5.
+    assert not claims["patience"].holds and "patience 7 ended" in claims["patience"].text
+    assert not claims["patience_summary"].holds and "patience 7" in claims["patience_summary"].text
+    assert claims["small_adds"].holds and claims["never_large"].holds and claims["wider"].holds
+    assert claims["blog_failures"].holds
+    # No network adds: the headline claim fails, and says so.
+    nobody = table.assign(accuracy=0.0)
+    record = ClaimsRecord(glue=False)
+    observations.claim_results(record, nobody, observations.check_observations(nobody))
+    small = next(claim for claim in record.claims if claim.id == "small_adds")
+    assert not small.holds and "not one network" in small.text

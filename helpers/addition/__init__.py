@@ -13,7 +13,8 @@ Modules, one per concern:
 - ``networks``: the pairs, the original MLP, training a grid of them, scoring (chapter 1).
 - ``observations``: chapter 1's tables and the check of the blog's five observations.
 - ``figures``: chapter 1's error surfaces and loss curves.
-- ``explorer``: chapter 1's live explorer (retrain one network from a slider).
+- ``explorer``: chapter 1's live explorer: ipywidgets for JupyterLab, and the static page's in-browser
+  trainer app (``book/_static/explorer_app.js``, ``addition_trainer.js``) with its check file.
 - ``inspection``: what the hidden layer computes (chapter 2).
 - ``fixes``: the step-by-step fixes that make the networks add, and ``train_best`` (chapter 2).
 - ``activation_explorer``: chapter 2's activation explorer widget.

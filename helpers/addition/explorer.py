@@ -1,20 +1,34 @@
 """A live explorer: retrain one 2 + 2 network with the reader's settings and redraw it.
 
-In JupyterLab or Colab the controls retrain on a button press (a single network with the
-original settings takes seconds with the stacked trainer). In the static book the controls
-and the figure show the state the notebook was executed with.
+Two versions of the same controls:
+
+* ``retrain_explorer``: ipywidgets, for JupyterLab and Colab (a single network with the
+  original settings retrains in seconds with the stacked trainer). The chapter tags its cell
+  ``remove-output``: without a kernel these controls would be dead.
+* ``show_browser_explorer``: the static page's app (``book/_static/explorer_app.js`` with the
+  plain-JavaScript trainer ``addition_trainer.js``), which trains the network in the reader's
+  browser with the chapter's recipe. ``explorer_check`` writes the hash-checked file the app
+  verifies its random numbers against (Python's initial weights and first training pairs).
 """
 
 from __future__ import annotations
 
 import base64
 import io
+import json
+from pathlib import Path
 from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
 
-from helpers.addition.networks import error_surface, train_grid
+from helpers.addition.networks import RunSettings, error_surface, initial_weights, make_pairs, train_grid
+from helpers.checks import check_int, check_int_tuple
+
+#: The browser app's largest ``epochs`` (as the ipywidgets slider's).
+MAX_EPOCHS = 1000
+#: Training pairs per (maximum sum, seed) in the check file: enough to catch another generator.
+CHECK_PAIRS = 8
 
 
 def explorer_figure(
@@ -118,3 +132,93 @@ def retrain_explorer(
         ]
     )
     return widgets.VBox([controls, output])
+
+
+def explorer_check(
+    path: str | Path, hidden_units: tuple[int, ...], bits: tuple[int, ...], seeds: tuple[int, ...]
+) -> Path:
+    """Write the file the browser app checks itself against, and return its path.
+
+    ``{"initial_weights": {"h,bits,seed": [hidden kernel (row-major)..., output...]},
+    "first_pairs": {"bits,seed": [a0, b0, a1, b1, ...]}}`` for every network of the grid: the
+    app recomputes both with its own copy of numpy's generator and refuses to train on a
+    difference.
+    """
+    hidden_units = check_int_tuple("hidden_units", hidden_units, 1)
+    bits = check_int_tuple("bits", bits, 1)
+    seeds = check_int_tuple("seeds", seeds, 0)
+    check = {"initial_weights": {}, "first_pairs": {}}
+    for s in seeds:
+        for b in bits:
+            check["first_pairs"][f"{b},{s}"] = make_pairs(CHECK_PAIRS, b, s)[0].ravel().tolist()
+            for h in hidden_units:
+                weights = initial_weights(h, b, s)
+                check["initial_weights"][f"{h},{b},{s}"] = [float(v) for w in weights for v in w.ravel()]
+    path = Path(path)
+    path.write_text(json.dumps(check, sort_keys=True))
+    return path
+
+
+def explorer_config(
+    hidden_units: int,
+    bits: int,
+    seed: int,
+    epochs: int,
+    patience: int,
+    choices_hidden: tuple[int, ...],
+    choices_bits: tuple[int, ...],
+    surface_points: int = 64,
+) -> dict[str, Any]:
+    """The browser app's settings: its choices, its starting values and the chapter's recipe."""
+    choices_hidden = check_int_tuple("choices_hidden", choices_hidden, 1)
+    choices_bits = check_int_tuple("choices_bits", choices_bits, 1)
+    if hidden_units not in choices_hidden or bits not in choices_bits:
+        raise ValueError(
+            f"hidden_units={hidden_units!r} and bits={bits!r} must be among choices_hidden={choices_hidden} "
+            f"and choices_bits={choices_bits}"
+        )
+    recipe = RunSettings()
+    return {
+        "hidden_choices": list(choices_hidden),
+        "bits_choices": list(choices_bits),
+        "max_epochs": MAX_EPOCHS,
+        "surface_points": check_int("surface_points", surface_points, 2),
+        "defaults": {
+            "hidden_units": hidden_units,
+            "bits": bits,
+            "seed": check_int("seed", seed, 0),
+            "epochs": check_int("epochs", epochs, 1, MAX_EPOCHS),
+            "patience": check_int("patience", patience, 0, MAX_EPOCHS),
+        },
+        "recipe": {
+            "n_train": recipe.n_train,
+            "validation_split": recipe.validation_split,
+            "batch_size": recipe.batch_size,
+            "n_eval": recipe.n_eval,
+        },
+    }
+
+
+def browser_explorer_html(seeds: tuple[int, ...], **settings: Any) -> str:
+    """The static page's explorer app (``explorer_config``'s arguments, plus the chapter's
+    ``seeds``, whose initial weights go into the check file), as the element's HTML."""
+    from helpers.browser import browser_model_html, site_model_dir
+
+    config = explorer_config(**settings)
+    check = explorer_check(
+        site_model_dir("explorer") / "check.json", tuple(config["hidden_choices"]), tuple(config["bits_choices"]), seeds
+    )
+    return browser_model_html(
+        "explorer",
+        models={},
+        files={"check": check},
+        config=config,
+        note="In the published book, the network trains here, in your browser; in JupyterLab, use the controls above.",
+    )
+
+
+def show_browser_explorer(seeds: tuple[int, ...], **settings: Any) -> None:
+    """Display ``browser_explorer_html(seeds, **settings)`` as the cell's output."""
+    from IPython.display import HTML, display
+
+    display(HTML(browser_explorer_html(seeds, **settings)))

@@ -87,12 +87,7 @@ def check_observations(table: pd.DataFrame) -> pd.DataFrame:
             )
         )
 
-    steps = improved = 0
-    for value in sums:
-        mean_mse = table[table.max_sum == value].groupby("hidden_units").mse.mean().sort_index()
-        for narrow, wider in zip(mean_mse.values[:-1], mean_mse.values[1:]):
-            steps += 1
-            improved += bool(wider < narrow)
+    improved, steps = mse_doublings(table)
     share = improved / steps if steps else np.nan
     rows.append(
         _row(
@@ -104,6 +99,17 @@ def check_observations(table: pd.DataFrame) -> pd.DataFrame:
         )
     )
     return pd.DataFrame(rows).set_index("observation")
+
+
+def mse_doublings(table: pd.DataFrame) -> tuple[int, int]:
+    """How many steps to the next wider hidden layer lower the mean MSE (over seeds), of how many."""
+    steps = improved = 0
+    for value in sorted(table.max_sum.unique()):
+        mean_mse = table[table.max_sum == value].groupby("hidden_units").mse.mean().sort_index()
+        for narrow, wider in zip(mean_mse.values[:-1], mean_mse.values[1:]):
+            steps += 1
+            improved += bool(wider < narrow)
+    return improved, steps
 
 
 def _row(key: str, claim: str, rule: str, measured: str, verdict: str) -> dict[str, str]:
@@ -191,14 +197,14 @@ def patience_comparison(runs: dict[str, pd.DataFrame]) -> pd.DataFrame:
     return pd.concat(columns, axis=1)
 
 
-def patience_verdict(first: pd.DataFrame, unstopped: pd.DataFrame) -> str:
-    """What more patience changed: compares who adds with early stopping and without it."""
+def patience_verdict(first: pd.DataFrame, unstopped: pd.DataFrame, patience: int = 5) -> str:
+    """What more patience changed: compares who adds with early stopping (``patience``) and without it."""
     before = int((first.accuracy >= ADDS).sum())
     after = int((unstopped.accuracy >= ADDS).sum())
     if after > before:
         return (
-            f"Without early stopping {after - before} more run(s) learn to add: for them, patience 5 ended "
-            "learning that was still coming."
+            f"Without early stopping {after - before} more run(s) learn to add: for them, patience {patience} "
+            "ended learning that was still coming."
         )
     return (
         "Not one more run learns to add, even with every epoch and no early stopping: the unlucky runs are "
@@ -309,3 +315,203 @@ def saturation_table(
             }
         )
     return pd.DataFrame(rows).set_index("hidden units")
+
+
+# --------------------------------------------------------------------------- claims
+# Each function records chapter 1's result sentences with helpers.claims.ClaimsRecord: the
+# sentence shown is the one the numbers support.
+
+
+def claim_results(claims, table: pd.DataFrame, blog_checks: pd.DataFrame) -> None:
+    """The headline claims: small sums are learned (when lucky), large ones never; wider helps; the
+    blog's observations of failure hold."""
+    smallest, largest = int(table.max_sum.min()), int(table.max_sum.max())
+    wide = table[(table.max_sum == smallest) & (table.hidden_units >= 2)]
+    adders = float((wide.accuracy >= ADDS).mean())
+    claims.claim(
+        "small_adds",
+        holds=adders > 0,
+        values={"adders": adders, "max_sum": smallest, "adds": ADDS, "results": _records(table)},
+        true="With sums below {max_sum}, networks with 2 or more hidden units can add, when they are lucky: "
+        "{adders:.0%} of those runs got at least {adds:.0%} of fresh sums exactly right.",
+        false="With sums below {max_sum}, not one network with 2 or more hidden units learned to add in this run "
+        "(none got {adds:.0%} of fresh sums exactly right).",
+    )
+    best_large = float(table[table.max_sum > smallest].accuracy.max()) if (table.max_sum > smallest).any() else 0.0
+    claims.claim(
+        "never_large",
+        holds=best_large < ADDS,
+        values={"best": best_large, "max_sum": smallest, "adds": ADDS},
+        true="With the original settings, hidden sigmoid networks without biases add small numbers when they are "
+        "lucky, and never add large ones (the best run above sums of {max_sum} got {best:.1%} right).",
+        false="With the original settings, one network even added sums above {max_sum}: {best:.1%} right.",
+    )
+    improved, steps = mse_doublings(table)
+    claims.claim(
+        "wider",
+        holds=improved > steps / 2,
+        values={"improved": improved, "steps": steps, "largest": largest},
+        true="As for (e), wider layers do usually lower the error ({improved} of {steps} steps to a wider layer "
+        'lower the mean MSE), but at sums up to {largest} "lower" means from terrible to slightly less terrible.',
+        false="As for (e), wider layers did not usually lower the error in this run: only {improved} of {steps} "
+        "steps to a wider layer lowered the mean MSE.",
+    )
+    failures = {key: blog_checks.verdict[key] for key in ("a", "c", "d")}
+    claims.claim(
+        "blog_failures",
+        holds=all(verdict == "agree" for verdict in failures.values()),
+        values={"verdicts": blog_checks.verdict.to_dict()},
+        true="Over many seeds, the blog's observations of failure (a, c and d) hold",
+        false="Over many seeds, not all of the blog's observations of failure hold (verdicts: {verdicts})",
+    )
+
+
+def claim_fresh_pairs(claims, seeds, n_train: int, n_eval: int, validation_split: float, eval_seed: int) -> None:
+    """Validation steers, fresh pairs score: the scoring pairs come from seeds no training data uses."""
+    n_validation = n_train - int(np.floor(n_train * (1 - validation_split)))
+    scoring_seeds = {eval_seed + s for s in seeds}
+    claims.claim(
+        "fresh_pairs",
+        holds=not scoring_seeds & set(seeds),
+        values={"n_validation": n_validation, "n_train": n_train, "n_eval": n_eval},
+        true="Early stopping reads only the validation split (the last {n_validation:,} of each network's "
+        "{n_train:,} pairs); every score on this page is on {n_eval:,} fresh pairs, drawn with seeds that "
+        "no training data, and no training decision, used.",
+        false="Careful: the scoring pairs of this run were drawn with a seed that also made training data.",
+    )
+
+
+def claim_patience(claims, first, patient, unstopped, patience: int, lucky_patience: int) -> None:
+    """Does patience rescue the unlucky runs? The verdict, and the summary's version of it."""
+    counts = {
+        "first": int((first.accuracy >= ADDS).sum()),
+        "patient": int((patient.accuracy >= ADDS).sum()),
+        "unstopped": int((unstopped.accuracy >= ADDS).sum()),
+        "patience": patience,
+        "lucky_patience": lucky_patience,
+    }
+    holds = counts["patient"] <= counts["first"] and counts["unstopped"] <= counts["first"]
+    claims.claim(
+        "patience",
+        holds=holds,
+        values=counts,
+        true=patience_verdict(first, unstopped, patience),
+        false=patience_verdict(first, unstopped, patience)
+        + " ({patient} add with patience {lucky_patience}, {first} with patience {patience}.)",
+    )
+    claims.claim(
+        "patience_summary",
+        holds=holds,
+        values=counts,
+        true="Runs that keep all output weights positive are stuck on a plateau (they can never answer 0 + 0), "
+        "and no amount of patience rescues them.",
+        false="More patience did rescue some runs here: {unstopped} add without early stopping, {first} with "
+        "patience {patience}.",
+    )
+
+
+def claim_signs(claims, signs: pd.DataFrame) -> None:
+    """Do the runs that add and the runs with a negative output weight coincide?"""
+    adds = signs.accuracy >= ADDS
+    negative = signs["final: a negative output weight"]
+    claims.claim(
+        "signs",
+        holds=bool((adds == negative).all()),
+        values={
+            "adds_negative": int((adds & negative).sum()),
+            "adds": int(adds.sum()),
+            "stuck_positive": int((~adds & ~negative).sum()),
+            "stuck": int((~adds).sum()),
+        },
+        true=sign_story(signs),
+        false=sign_story(signs),
+    )
+
+
+def claim_start_sign(claims, negative_rate: float, positive_rate: float) -> None:
+    """Is the starting sign of the output weights a hint of luck?"""
+    claims.claim(
+        "start_sign",
+        holds=bool(negative_rate > positive_rate),
+        values={"negative": negative_rate, "positive": positive_rate},
+        true="The starting sign is a strong hint, not a law, but the luck is clearly in the initializer's coin "
+        "flips, not in the patience of early stopping.",
+        false="So in this run the starting sign did not tell the lucky runs apart: negative starts learned "
+        "{negative:.0%} of the time, positive ones {positive:.0%}.",
+    )
+
+
+def claim_wobble(claims, on_diagonal: float, off_diagonal: float, total: int = 120) -> None:
+    """The hill: the same sum answered differently depending on how it is split."""
+    claims.claim(
+        "wobble",
+        holds=abs(on_diagonal - off_diagonal) >= 0.5,
+        values={"even": on_diagonal, "uneven": off_diagonal, "total": total, "gap": abs(on_diagonal - off_diagonal)},
+        true="A network that truly added would draw a flat line at {total}; ours answers the same sum "
+        "{gap:.1f} apart, depending on how it is split.",
+        false="Along this line our network is nearly flat ({even:.1f} and {uneven:.1f}): this seed shows no wobble.",
+    )
+
+
+def claim_large_full(claims, table: pd.DataFrame, epochs: int) -> None:
+    """For the largest sums, do networks run every epoch, improving by a hair?"""
+    large = table[table.max_sum == table.max_sum.max()]
+    full = int((large.epochs == epochs).sum())
+    claims.claim(
+        "large_full",
+        holds=full > 0,
+        values={
+            "full": full,
+            "n": len(large),
+            "epochs": epochs,
+            "max_sum": int(large.max_sum.max()),
+            "mse": large.mse.min(),
+        },
+        true="For sums below {max_sum:,} the curves barely move, and {full} of the {n} networks run all {epochs} "
+        "epochs while the error stays above {mse:,.3g}: they keep improving by a hair, so early stopping never "
+        "fires, and they never get anywhere either.",
+        false="For sums below {max_sum:,} early stopping ended every one of the {n} networks before its {epochs} "
+        "epochs: none of them kept improving.",
+    )
+
+
+def claim_narrow_range(claims, ranges: pd.DataFrame, seed: int, largest_answer: int) -> None:
+    """The 1-unit network's predictions cover a narrow band of the right answers."""
+    width = float(ranges.width[ranges.width >= 1].median()) if (ranges.width >= 1).any() else 0.0
+    lowest, highest = (round(float(v), 1) for v in ranges.loc[seed, ["lowest", "highest"]])
+    claims.claim(
+        "narrow_range",
+        holds=width < largest_answer / 2,
+        values={"width": width, "lowest": lowest, "highest": highest, "largest": largest_answer},
+        true="The typical width of our ranges is {width:.0f}, against the blog's 152 − 78 = 74 and the "
+        "{largest} the answers need: the 1-unit network commits to the middle of the range and is wrong "
+        "everywhere else.",
+        false="The typical width of our ranges is {width:.0f}, against the blog's 152 − 78 = 74: wider than half "
+        "of the {largest} the answers need, so in this run the band is not narrow.",
+    )
+
+
+def claim_saturated(claims, saturated: pd.DataFrame) -> None:
+    """The networks for the largest sums answer one constant, far from the average sum."""
+    distinct = int(saturated["distinct predictions"].max())
+    mean_sum = float(saturated["mean sum"].iloc[0])
+    far = bool((abs(saturated["prediction"] - mean_sum) > 0.1 * mean_sum).all())
+    stuck = saturated["units always on"] + saturated["units always off"]
+    claims.claim(
+        "saturated",
+        holds=distinct <= 3 and far,
+        values={
+            "distinct": distinct,
+            "mean_sum": mean_sum,
+            "saturation": {int(h): float(stuck[h]) / h for h in saturated.index},
+        },
+        true="The answer is one constant (at most {distinct} distinct predictions per network), and it is "
+        "nowhere near the average sum, {mean_sum:,.0f}.",
+        false="Here not every network is reduced to one constant far from the average sum ({mean_sum:,.0f}): "
+        "up to {distinct} distinct predictions per network.",
+    )
+
+
+def _records(table: pd.DataFrame) -> list[dict]:
+    columns = ["hidden_units", "bits", "max_sum", "seed", "accuracy", "mse", "epochs"]
+    return table[columns].to_dict("records")
