@@ -236,6 +236,7 @@ def browser_model_html(
             ``TwoPlusTwoModels.register("<app>", start)``.
         models: ONNX files (inside ``site_model_dir(app)``) by the name the app asks for, e.g.
             ``{"gene": ..., "baba": ...}``; the app gets a session with ``context.model(name)``.
+            It may be empty for an app that only reads ``files``.
         files: other files the app needs (vocabulary JSON, ...), by name; the app reads them
             with ``context.json(name)`` / ``context.text(name)`` / ``context.bytes(name)``.
         config: JSON-serialisable settings handed to the app as ``context.config``.
@@ -247,11 +248,16 @@ def browser_model_html(
     starts it, so the notebook shows ``note`` and nothing fails.
     """
     _check_name("app", app)
-    if not isinstance(models, Mapping) or not models:
-        raise ValueError(f"models must be a non-empty dict from model name to .onnx file, got {models!r}")
     files = {} if files is None else files
     if not isinstance(files, Mapping):
         raise ValueError(f"files must be a dict from file name to path, got {files!r}")
+    # An app without a network to run (chapter 2's explorer reads weights from a JSON file)
+    # gives models={} and at least one file.
+    if not isinstance(models, Mapping) or not (models or files):
+        raise ValueError(
+            "models must be a non-empty dict from model name to .onnx file "
+            f"(it may be empty when files are given), got {models!r}"
+        )
     for kind, entries in (("models", models), ("files", files)):
         for key in entries:
             if not isinstance(key, str) or not key:
