@@ -20,15 +20,13 @@ NAME = "02_inside_the_hidden_layer.ipynb"
 SMALL = SMALL_PARAMETERS[NAME]
 #: Parameters under which the fixes cannot learn (2 epochs) and the readout cannot either.
 FAILING = dict(
+    SMALL,
     SEEDS=[0],
     SURVEY_UNITS=[2],
     HEATMAP_UNITS=2,
-    BITS=[4, 8, 16],
     EPOCHS=2,
     STEP_UNITS=4,
-    STEP_SEEDS=[0],
     PUSH_WIDTHS=[4, 8],
-    EXTRAPOLATION=[2, 10],
     READOUT_EPOCHS=20,
     N_TRAIN=300,
     N_EVAL=300,

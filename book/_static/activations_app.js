@@ -104,7 +104,10 @@
       circle(point, steps.h[j], fixed(steps.h[j], 2),
              "unit " + (j + 1) + ": z = " + steps.z[j].toFixed(3) + ", h = S(z) = " + steps.h[j].toFixed(4));
       svg.appendChild(svgNode("text", {
-        x: point[0] + 30, y: point[1] - 8, "font-size": 11, style: "fill: var(--pst-color-text-muted)",
+        x: point[0] + 30, y: point[1] - 8, "font-size": 11,
+        // A halo in the box's colour keeps the label readable where it crosses an edge.
+        style: "fill: var(--pst-color-text-base); paint-order: stroke; stroke: var(--pst-color-surface); " +
+               "stroke-width: 3px",
       }, "v·h = " + fixed(steps.v_h[j], 2)));
     });
     circle(output, 0.1, fixed(steps.output, 2), "output: the sum of v·h");
