@@ -11,12 +11,13 @@ and ``train_best`` for each maximum sum. Every number is measured by this run.
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 
 import pandas as pd
 
 from helpers import addition
-from helpers.addition import fixes
+from helpers.addition import fixes, results
 
 
 def main() -> None:
@@ -30,6 +31,8 @@ def main() -> None:
     pd.set_option("display.width", 200)
     pd.set_option("display.max_columns", 20)
 
+    # Benchmark figures carry their date and command (book/notes/02_inside_the_hidden_layer.md).
+    print(f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}: python {' '.join(sys.argv)}")
     start = time.perf_counter()
     step_runs = fixes.train_recipes(fixes.steps(args.units), bits=args.bits, seeds=args.seeds, epochs=args.epochs)
     table = step_runs.table
@@ -48,13 +51,9 @@ def main() -> None:
 
     push = fixes.sigmoid_push(max(args.bits), seeds=args.seeds, widths=args.push_widths, epochs=args.epochs)
     print(f"\nSigmoid units at {2 ** max(args.bits)} (trained in {push['seconds']:.1f} s):")
-    print(
-        push["table"]
-        .groupby(["hidden_units", "stage"], sort=False)
-        .agg(mean=("accuracy", "mean"), worst=("accuracy", "min"), worst_error=("worst_error", "max"))
-        .to_string()
-    )
-    print(push["diagnostics"].to_string())
+    pushed = results.push_summary(push, args.push_widths)  # the chapter's summary of the same run
+    print(pushed.summary.to_string())
+    print(pushed.diagnostics.to_string())
 
     print("\ntrain_best (seed 0):")
     for activation in ("relu", "sigmoid"):

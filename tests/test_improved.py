@@ -182,3 +182,62 @@ def test_train_best_returns_a_raw_integer_model_that_saves(tmp_path):
         addition.train_best(0)
     with pytest.raises(ValueError, match="^activation"):
         addition.train_best(8, activation="softmax")
+
+
+# --------------------------------------------------------------------------- clean test data
+
+
+def _all_weights(result) -> list[np.ndarray]:
+    return [w for key in sorted(result.models, key=str) for w in result.models[key].get_weights()]
+
+
+def test_scoring_pairs_cannot_steer_training(monkeypatch):
+    """Other scoring pairs (another seed, another count) leave every trained weight as it was.
+
+    Early stopping and the learning-rate schedule read the validation split of the training
+    pairs only; the scores are on pairs drawn with ``EVAL_SEED + seed``. Both trainers the
+    chapter uses are checked: ``fixes.train_recipes`` (the fixes, the sigmoid push) and
+    ``addition.train_grid`` (the original networks).
+    """
+    from helpers.addition import networks
+
+    recipes = [steps(4)[0], steps(4)[3]]  # the original (early stopping) and the schedule
+    settings = dict(bits=(4, 8), seeds=(0, 1), epochs=25, n_train=600)
+    first = train_recipes(recipes, n_eval=300, **settings)
+    grid_first = addition.train_grid(2, 4, seeds=(0,), epochs=25, n_train=600, n_eval=300, progress=False)
+    monkeypatch.setattr(fixes, "EVAL_SEED", 7_000_000)
+    monkeypatch.setattr(networks, "EVAL_SEED", 7_000_000)
+    second = train_recipes(recipes, n_eval=900, **settings)
+    grid_second = addition.train_grid(2, 4, seeds=(0,), epochs=25, n_train=600, n_eval=900, progress=False)
+    # The scoring pairs really were others ...
+    assert not np.array_equal(
+        addition.make_pairs(300, 8, addition.EVAL_SEED)[0], addition.make_pairs(300, 8, 7_000_000)[0]
+    )
+    # ... and training did not notice.
+    for before, after in ((first, second), (grid_first, grid_second)):
+        assert len(_all_weights(before)) == len(_all_weights(after))
+        for w1, w2 in zip(_all_weights(before), _all_weights(after), strict=True):
+            np.testing.assert_array_equal(w1, w2)
+    assert first.table.epochs.tolist() == second.table.epochs.tolist()
+
+
+def test_the_validation_split_does_steer_training(monkeypatch):
+    """The check above is not vacuous: other validation pairs change when the schedule acts."""
+    recipe = steps(4)[3]
+    settings = dict(bits=8, seeds=0, epochs=40, n_train=600, n_eval=300)
+    first = train_recipes([recipe], **settings)
+    real = fixes.make_pairs
+
+    def other_validation(n, bits, seed=0):
+        x, y = real(n, bits, seed)
+        if seed >= fixes.EVAL_SEED:
+            return x, y
+        fit = int(n * 0.8)
+        x_val, y_val = real(n - fit, bits, seed + 12345)
+        return np.concatenate([x[:fit], x_val]), np.concatenate([y[:fit], y_val])
+
+    monkeypatch.setattr(fixes, "make_pairs", other_validation)
+    second = train_recipes([recipe], **settings)
+    key = (recipe.name, 8, 0)
+    assert first.histories[key]["val_loss"] != second.histories[key]["val_loss"]
+    assert first.histories[key]["loss"][0] == pytest.approx(second.histories[key]["loss"][0])  # same training pairs

@@ -17,7 +17,8 @@ Modules, one per concern:
   trainer app (``book/_static/explorer_app.js``, ``addition_trainer.js``) with its check file.
 - ``inspection``: what the hidden layer computes (chapter 2).
 - ``fixes``: the step-by-step fixes that make the networks add, and ``train_best`` (chapter 2).
-- ``activation_explorer``: chapter 2's activation explorer widget.
+- ``activation_explorer``: chapter 2's activation explorer: the browser app's data and the widget.
+- ``results``: chapter 2's results as small objects, the numbers its prose and claims are written from.
 - ``binary_readout``: can a sigmoid layer carry a binary code? (chapter 2).
 - ``tables``: the chapters' tables for display: headers in words, no raw index, long ones collapsed.
 """

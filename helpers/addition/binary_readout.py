@@ -58,7 +58,6 @@ def train_binary_readout(
     (the rounded sum output is right).
     """
     import keras
-    import tensorflow as tf
 
     bits = check_int("bits", bits, 2, 7)
     depth = check_int("depth", depth, 1, 2)
@@ -70,7 +69,19 @@ def train_binary_readout(
 
     keras.utils.set_random_seed(seed)
     x, sums = all_pairs(bits)
-    code_target = digits(sums, bits)
+    model = build_readout_model(bits, depth, hidden_units)
+    _fit(model, x, sums, bits, code_weight, epochs, learning_rate)
+    return {"model": model, "bits": bits, "depth": depth, "code_weight": code_weight, **_scores(model, x, sums, bits)}
+
+
+def build_readout_model(bits: int, depth: int, hidden_units: int) -> Any:
+    """The sum network with a ``bits``-unit sigmoid code as its last hidden layer.
+
+    Inputs are scaled by the largest number, the sum output by ``2**bits``; the model
+    outputs ``[sum, code]``.
+    """
+    import keras
+
     inputs = keras.Input(shape=(2,), name="numbers")
     h = keras.layers.Rescaling(1.0 / 2 ** (bits - 1), name="scale_in")(inputs)
     if depth == 2:
@@ -78,12 +89,18 @@ def train_binary_readout(
     code = keras.layers.Dense(bits, activation="sigmoid", name="code")(h)
     total = keras.layers.Dense(1, name="sum")(code)
     total = keras.layers.Rescaling(float(2**bits), name="scale_out")(total)
-    model = keras.Model(inputs, [total, code], name=f"binary_readout_depth{depth}")
-    optimizer = keras.optimizers.Adam(learning_rate)
+    return keras.Model(inputs, [total, code], name=f"binary_readout_depth{depth}")
 
+
+def _fit(model: Any, x: np.ndarray, sums: np.ndarray, bits: int, code_weight: float, epochs: int, rate: float) -> None:
+    """Full-batch Adam on the scaled sum's squared error plus ``code_weight`` times the code's."""
+    import keras
+    import tensorflow as tf
+
+    optimizer = keras.optimizers.Adam(rate)
     x_t = tf.constant(x, tf.float32)
     y_t = tf.constant(sums[:, None] / 2**bits, tf.float32)
-    c_t = tf.constant(code_target)
+    c_t = tf.constant(digits(sums, bits))
     weight = tf.constant(code_weight, tf.float32)
 
     @tf.function
@@ -100,17 +117,17 @@ def train_binary_readout(
     for _ in range(epochs):
         step()
 
-    out, code_out = (np.asarray(t) for t in model(x_t, training=False))
+
+def _scores(model: Any, x: np.ndarray, sums: np.ndarray, bits: int) -> dict[str, Any]:
+    """How well the trained code matches the digits, and how well both outputs add."""
+    code_target = digits(sums, bits)
+    out, code_out = (np.asarray(t) for t in model(np.asarray(x, np.float32), training=False))
     rounded = np.rint(code_out)
     bit_accuracy = (rounded == code_target).mean(axis=0)
     match = (rounded[:, :, None] == code_target[:, None, :]).mean(axis=0)  # unit x digit
     best_match = np.maximum(match, 1 - match).max(axis=0)
     decoded = rounded @ (2.0 ** np.arange(bits))
     return {
-        "model": model,
-        "bits": bits,
-        "depth": depth,
-        "code_weight": code_weight,
         "bit_accuracy": bit_accuracy.tolist(),
         "best_match": best_match.tolist(),
         "decoded_accuracy": float(np.mean(decoded == sums)),

@@ -6,8 +6,8 @@
 * Saturation: every hidden unit's output over the (a, b) grid, and why large sums fail.
 * Extrapolation beyond the training range.
 
-The interactive activation explorer lives in ``helpers.explorer_widgets``; the binary
-readout experiment in ``helpers.binary_readout``.
+The activation explorer lives in ``helpers.addition.activation_explorer``; the binary
+readout experiment in ``helpers.addition.binary_readout``.
 """
 
 from __future__ import annotations
