@@ -52,10 +52,10 @@ def main() -> None:
     arguments = parser.parse_args()
 
     from helpers import lyrics
-    from helpers.lyrics import models
+    from helpers.lyrics import training_data
 
     corpus = lyrics.load_corpus()
-    data = models.prepare(corpus, "gene", seed=arguments.seed)
+    data = training_data.prepare(corpus, "gene", seed=arguments.seed)
     print(
         f"Gene Lyrica One's songs: {data.summary()}, vocabulary {len(data.vocabulary)}, "
         f"window {data.vocabulary.window}",
@@ -112,24 +112,24 @@ def ablation(data, seed: int) -> None:
     """Seconds per epoch of the blog's settings and two changes, interleaved, after a warm-up."""
     import keras
 
-    from helpers.lyrics import models
+    from helpers.lyrics import configs, network, training_data
 
     variants = {
-        "original": models.get_config("original"),
-        "no recurrent dropout": models.get_config("original", recurrent_dropout=0.0),
-        "no recurrent dropout, batch 512": models.get_config("original", recurrent_dropout=0.0, batch_size=512),
-        "book (every word)": models.get_config("gene"),
+        "original": configs.get_config("original"),
+        "no recurrent dropout": configs.get_config("original", recurrent_dropout=0.0),
+        "no recurrent dropout, batch 512": configs.get_config("original", recurrent_dropout=0.0, batch_size=512),
+        "book (every word)": configs.get_config("gene"),
     }
     built = {}
     for name, config in variants.items():
         every_word = config.targets == "every word"
         if every_word:
-            x, y, weights = models.language_model_pieces(data, config)
+            x, y, weights = training_data.language_model_pieces(data, config)
         else:
             x, y, weights = data.x_train, data.y_train, None
         keras.utils.set_random_seed(seed)
-        model = models.build_model(len(data.vocabulary), data.vocabulary.window, config, every_step=every_word)
-        models.compile_model(model, config, steps_per_epoch=1)
+        model = network.build_model(len(data.vocabulary), data.vocabulary.window, config, every_step=every_word)
+        network.compile_model(model, config, steps_per_epoch=1)
         warm_up = None if weights is None else weights[:2048]
         model.fit(x[:2048], y[:2048], sample_weight=warm_up, batch_size=config.batch_size, verbose=0)
         built[name] = (model, config, x, y, weights)

@@ -22,7 +22,7 @@ from conftest import ROOT
 pytestmark = pytest.mark.browser
 
 from helpers import browser, lyrics  # noqa: E402
-from helpers.lyrics import generation, models, text  # noqa: E402
+from helpers.lyrics import configs, generation, text, training_data  # noqa: E402
 
 STATIC = ROOT / "book" / "_static"
 # Three seeds per network, with unknown words, punctuation, capitals and a line break in them.
@@ -55,13 +55,13 @@ TOLERANCE = 1e-4
 def site(tmp_path_factory):
     os.environ.setdefault("TWOPLUSTWO_DATA", str(ROOT.parent / "shared" / "data"))
     corpus = lyrics.load_corpus()
-    gene_data = models.prepare(corpus, "gene", seed=0)
+    gene_data = training_data.prepare(corpus, "gene", seed=0)
     # The network lyrics.train returns for the book's every-word training (embedding dropout
     # included), trained for one epoch on the pieces of 150 songs, with Gene's full vocabulary.
     few_songs = dataclasses.replace(gene_data, training_ids=gene_data.training_ids[:150])
     gene, _, _ = lyrics.train(corpus, "gene", data=few_songs, epochs=1, verbose=0)
-    assert models.get_config("gene").targets == "every word"
-    baba_data = models.prepare(corpus, "baba", seed=0)
+    assert configs.get_config("gene").targets == "every word"
+    baba_data = training_data.prepare(corpus, "baba", seed=0)
     baba, baba_vocabulary, _ = lyrics.train(
         corpus, "baba", data=baba_data, epochs=2, verbose=0, units=32, dense_units=32, embedding_dim=16
     )

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -134,14 +135,51 @@ class KneserNey:
 def ngram_baselines(
     vocabulary: Vocabulary,
     training_songs: list[Song],
-    held_out_songs: list[Song],
+    scored_songs: list[Song],
     orders=(2, 3, 4, 5),
     discount: float = 0.75,
 ) -> dict[int, dict[str, float]]:
-    """Held-out perplexity of Kneser-Ney models of each order, trained on the same songs and vocabulary."""
+    """Perplexity on ``scored_songs`` of Kneser-Ney models of each order, trained on the same songs and vocabulary."""
     training = song_tokens(vocabulary, training_songs)
-    held = song_tokens(vocabulary, held_out_songs)
-    return {order: KneserNey(order, training, discount).evaluate(held) for order in orders}
+    scored = song_tokens(vocabulary, scored_songs)
+    return {order: KneserNey(order, training, discount).evaluate(scored) for order in orders}
+
+
+@dataclass
+class NgramComparison:
+    """Kneser-Ney models of several orders: scored on validation (which picks the order) and on test."""
+
+    validation: dict[int, dict[str, float]]
+    test: dict[int, dict[str, float]]
+
+    @property
+    def chosen_order(self) -> int:
+        """The order with the lowest validation perplexity (ties: the lower order)."""
+        return min(self.validation, key=lambda order: (self.validation[order]["perplexity"], order))
+
+    @property
+    def chosen_test_perplexity(self) -> float:
+        return self.test[self.chosen_order]["perplexity"]
+
+
+def compare_ngrams(
+    vocabulary: Vocabulary,
+    training_songs: list[Song],
+    validation_songs: list[Song],
+    test_songs: list[Song],
+    orders=(2, 3, 4, 5),
+    discount: float = 0.75,
+) -> NgramComparison:
+    """Each order counted once on the training songs, scored on the validation and the test songs."""
+    if not orders:
+        raise ValueError("orders must name at least one n-gram order")
+    training = song_tokens(vocabulary, training_songs)
+    validation, test = song_tokens(vocabulary, validation_songs), song_tokens(vocabulary, test_songs)
+    models = {order: KneserNey(order, training, discount) for order in orders}
+    return NgramComparison(
+        validation={order: model.evaluate(validation) for order, model in models.items()},
+        test={order: model.evaluate(test) for order, model in models.items()},
+    )
 
 
 # --- Repetition and copying -------------------------------------------------------------------
