@@ -93,6 +93,28 @@ def test_public_domain_corpus_is_clean_deduplicated_and_split_by_song(corpus):
     assert set(map(id, subset.split(seed=0)[1])) == {id(s) for s in held if s.category == "Sea songs"}
 
 
+def test_the_data_page_counts_are_this_corpus(corpus):
+    """book/data.md is a page without a kernel: its corpus counts are checked here, from the data."""
+    page = " ".join((ROOT / "book" / "data.md").read_text().split())
+    report = corpus.report
+    entries = len(corpus.songs) + report.index_pages + report.empty_songs + len(report.duplicates)
+    words = sum(
+        len([w for w in tokens if w != text.NEWLINE]) for tokens in text.tokenize([s.text for s in corpus.songs])
+    )
+    expected = [
+        f"{entries:,} song lyrics",
+        f"licence sentences ({report.licence_lines:,} lines, {report.licence_words:,} words)",
+        f"stanza numbers ({report.numbering_marks:,})",
+        f"({report.glued_lines_split:,} split again)",
+        f"({report.double_spaced_songs:,} closed up)",
+        f"({len(report.duplicates):,} songs whose first 200 characters",
+        f"{len(corpus.songs):,} songs remain, {words:,} words",
+    ]
+    assert report.index_pages == 1 and "one Wikisource category page" in page
+    for fragment in expected:
+        assert fragment in page, f"book/data.md should say {fragment!r}"
+
+
 def test_bad_corpus_arguments(corpus):
     with pytest.raises(ValueError, match="held_out"):
         corpus.split(held_out=0)
@@ -209,6 +231,36 @@ def test_validation_songs_come_out_of_the_training_part_and_test_songs_stay_apar
     assert history.epochs == 2 and len(history.history["val_loss"]) == 2
     assert history.history["loss"][1] < history.history["loss"][0]
     assert model.output_shape == (None, len(vocabulary))
+
+
+def test_any_test_share_keeps_its_test_songs_out_of_training(corpus):
+    """The Tod Wonkin' leak: trained with one share and scored with another. One split serves both now."""
+    for held_out in (0.1, 0.3):
+        data = training_data.prepare(corpus, "tod", seed=0, held_out=held_out)
+        test = {id(s) for s in corpus.split(held_out=held_out, seed=0)[1]}
+        assert {id(s) for s in data.test_songs} == test
+        assert not test & {id(s) for s in data.training_songs + data.validation_songs}
+    with pytest.raises(ValueError, match="validation"):
+        training_data.prepare(corpus, "tod", validation=0.0)
+
+
+def test_verdicts_say_what_the_numbers_say():
+    from helpers.claims import ClaimsRecord
+    from helpers.lyrics import verdicts
+
+    def record(network):
+        claims = ClaimsRecord(glue=False)
+        verdicts.network_against_ngrams(claims, network=network, ngram=100.0, blog=120.0, blog_epochs=3)
+        verdicts.higher_orders(claims, {2: 100.0, 3: 95.0, 4: 96.0 if network < 100 else 90.0}, training_words=1000)
+        return {claim.id: claim for claim in claims.claims}
+
+    good, bad = record(80.0), record(105.0)
+    assert good["gene_beats_ngram"].holds and good["gene_meets_target"].holds and good["book_beats_blog_settings"].holds
+    assert "20.0% lower" in good["gene_beats_ngram"].text and good["higher_orders_no_help"].holds
+    assert not bad["gene_beats_ngram"].holds and "n-gram model wins" in bad["gene_beats_ngram"].text
+    assert "falls short" in bad["gene_meets_target"].text and not bad["higher_orders_no_help"].holds
+    between = record(95.0)
+    assert between["gene_beats_ngram"].holds and not between["gene_meets_target"].holds
 
 
 def test_test_songs_cannot_influence_training(tiny, corpus):
