@@ -4,18 +4,18 @@ The book's Gene Lyrica One has the blog's layers but trains them as a language m
 training songs are cut into pieces of one window, and the loss scores the next word at
 every position of a piece (``targets="every word"``), instead of one overlapping window per
 word scored on its last word only. An epoch still predicts every training word once, but
-reads each word once instead of a window's-length times. Its held-out loss is measured
+reads each word once instead of a window's-length times. Its validation loss is measured
 exactly as the original's: the next word after each held-out window.
 
-Trains Gene Lyrica One in one process, on the same songs and held-out songs:
+Trains Gene Lyrica One in one process, on the same training and validation songs:
 
 1. the blog's settings (``config="original"``: RMSprop 0.001, batch 256, recurrent dropout,
    a new order of the windows every epoch as in the blog's unseeded ``fit``),
-   until its held-out loss has not improved for ``--original-patience`` epochs (its own
+   until its validation loss has not improved for ``--original-patience`` epochs (its own
    early stopping watches the training loss and would run on long after the held-out
-   minimum, which is what we need), and records its best held-out loss and the wall time
+   minimum, which is what we need), and records its best validation loss and the wall time
    to reach it;
-2. the book's settings (``config="gene"``), stopping as soon as its held-out loss reaches
+2. the book's settings (``config="gene"``), stopping as soon as its validation loss reaches
    the original's best.
 
 Prints both wall times and their ratio, and with ``--ablation`` the seconds per epoch of
@@ -45,7 +45,7 @@ def main() -> None:
         "--original-patience",
         type=int,
         default=3,
-        help="stop the original once its held-out loss has not improved for this many epochs",
+        help="stop the original once its validation loss has not improved for this many epochs",
     )
     parser.add_argument("--gene-epochs", type=int, default=None, help="the book's schedule length (default: config)")
     parser.add_argument("--ablation", action="store_true", help="also time one epoch of each variant")
@@ -77,7 +77,7 @@ def main() -> None:
     best_epoch = min(range(len(val)), key=val.__getitem__)
     best_loss, original_seconds = val[best_epoch], original.history["seconds"][best_epoch]
     print(
-        f"original: best held-out loss {best_loss:.4f} at epoch {best_epoch + 1}, {original_seconds:.1f} s "
+        f"original: best validation loss {best_loss:.4f} at epoch {best_epoch + 1}, {original_seconds:.1f} s "
         f"({original_seconds / (best_epoch + 1):.1f} s per epoch)",
         flush=True,
     )
@@ -94,12 +94,12 @@ def main() -> None:
     )
     book_seconds = book.seconds_to("val_loss", best_loss)
     print(
-        f"book: best held-out loss {min(book.history['val_loss']):.4f} after {book.epochs} epochs, "
+        f"book: best validation loss {min(book.history['val_loss']):.4f} after {book.epochs} epochs, "
         f"{time.perf_counter() - started:.1f} s in all",
         flush=True,
     )
     print()
-    print(f"{'configuration':<34}{'seconds to held-out loss ' + format(best_loss, '.4f'):>36}")
+    print(f"{'configuration':<34}{'seconds to validation loss ' + format(best_loss, '.4f'):>36}")
     print(f"{'original (the blog settings)':<34}{original_seconds:>36.1f}")
     if book_seconds is None:
         print(f"{'book (gene)':<34}{'not reached':>36}")
