@@ -5,14 +5,14 @@ training songs are cut into pieces of one window, and the loss scores the next w
 every position of a piece (``targets="every word"``), instead of one overlapping window per
 word scored on its last word only. An epoch still predicts every training word once, but
 reads each word once instead of a window's-length times. Its validation loss is measured
-exactly as the original's: the next word after each held-out window.
+exactly as the original's: the next word after each validation window.
 
 Trains Gene Lyrica One in one process, on the same training and validation songs:
 
 1. the blog's settings (``config="original"``: RMSprop 0.001, batch 256, recurrent dropout,
    a new order of the windows every epoch as in the blog's unseeded ``fit``),
    until its validation loss has not improved for ``--original-patience`` epochs (its own
-   early stopping watches the training loss and would run on long after the held-out
+   early stopping watches the training loss and would run on long after the validation
    minimum, which is what we need), and records its best validation loss and the wall time
    to reach it;
 2. the book's settings (``config="gene"``), stopping as soon as its validation loss reaches
