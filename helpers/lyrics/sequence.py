@@ -106,11 +106,18 @@ def train_sequence(
     return run
 
 
-def accuracy_by_epoch_on_test(word_model, word_snapshots: dict, sequence_run: SequenceRun, data: TrainingData):
-    """The last word's test accuracy after each epoch both runs kept, sequence to word beside sequence to sequence."""
+def accuracy_by_epoch_on_test(word_model, word_history, sequence_run: SequenceRun, data: TrainingData):
+    """The last word's test accuracy after each epoch both runs kept, and the seconds each run took to get there.
+
+    ``word_history`` is the sequence-to-word run's :class:`helpers.lyrics.training.History`
+    (trained with ``snapshot_epochs``).
+    """
     x, y = data.test_windows()
+    word_snapshots = word_history.snapshots
     epochs = sorted(set(word_snapshots) & set(sequence_run.snapshots))
     table = {"epoch": epochs, "sequence to word": [], "sequence to sequence": []}
+    table["seconds, sequence to word"] = [word_history.history["seconds"][e - 1] for e in epochs]
+    table["seconds, sequence to sequence"] = [sequence_run.history["seconds"][e - 1] for e in epochs]
     word_weights, sequence_weights = word_model.get_weights(), sequence_run.model.get_weights()
     for epoch in epochs:
         word_model.set_weights(word_snapshots[epoch])

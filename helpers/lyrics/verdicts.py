@@ -64,11 +64,11 @@ def sequence_no_gain(claims: ClaimsRecord, epochs: int, sequence: float, word: f
     claims.claim(
         "sequence_no_gain",
         holds=sequence <= word,
-        values={"epochs": epochs, "sequence": sequence, "word": word},
-        true="After {epochs} epochs each, the last word's test accuracy is {sequence:.1%} for sequence to "
+        values={"epochs": f"{epochs} epoch{'s' if epochs != 1 else ''}", "sequence": sequence, "word": word},
+        true="After {epochs} each, the last word's test accuracy is {sequence:.1%} for sequence to "
         "sequence and {word:.1%} for sequence to word: no gain where it matters for writing, so the post's "
         "choice of sequence to word made sense.",
-        false="After {epochs} epochs each, sequence to sequence gets the last word of the test songs right "
+        false="After {epochs} each, sequence to sequence gets the last word of the test songs right "
         "{sequence:.1%} of the time, sequence to word {word:.1%}: a gain, paid for with a softmax at every "
         "position.",
     )
@@ -101,10 +101,10 @@ def network_against_ngrams(claims: ClaimsRecord, network: float, ngram: float, b
     claims.claim(
         "book_beats_blog_settings",
         holds=network < blog,
-        values={"book": network, "blog": blog, "epochs": blog_epochs},
-        true="Trained with the blog's settings for {epochs} epochs, the same network reaches {blog:.1f}, "
+        values={"book": network, "blog": blog, "epochs": f"{blog_epochs} epoch{'s' if blog_epochs != 1 else ''}"},
+        true="Trained with the blog's settings for {epochs}, the same network reaches {blog:.1f}, "
         "against the book's {book:.1f}.",
-        false="Trained with the blog's settings for {epochs} epochs, the same network reaches {blog:.1f}, "
+        false="Trained with the blog's settings for {epochs}, the same network reaches {blog:.1f}, "
         "better than the book's {book:.1f} this time.",
     )
 
