@@ -1,6 +1,7 @@
-"""How good is a lyrics model? Held-out perplexity, next-word accuracy, n-gram baselines, copying.
+"""How good is a lyrics model? Perplexity, next-word accuracy, n-gram baselines, copying.
 
-Every model is scored on the same targets: each word of each held-out song except its
+Every model is scored on the same targets: each word of each scored song (validation songs
+to steer, test songs to report; see :mod:`helpers.lyrics.training_data`) except its
 first, predicted from the words before it in the same song (the network reads at most its
 window; an n-gram model its last n - 1 words). Perplexity is ``exp`` of the mean negative
 log-probability of those words; unknown words count as the token ``[UNK]``, which every
@@ -264,7 +265,7 @@ def temperature_sweep(
     seed_words: int = 5,
     seed: int = 0,
 ):
-    """Repetition and copying of generated lyrics against randomness, and of real held-out songs.
+    """Repetition and copying of generated lyrics against randomness, and of real held-out (test) songs.
 
     Each sample continues the first ``seed_words`` words of a held-out song (the first
     ``samples`` songs long enough) for ``words`` words; the reference is what the real song
