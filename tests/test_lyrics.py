@@ -16,8 +16,8 @@ import numpy as np
 import pytest
 
 from helpers import lyrics
+from helpers.lyrics import configs, generation, metrics, network, text, training_data
 from helpers.lyrics import corpus as corpus_module
-from helpers.lyrics import generation, metrics, models, text
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = ROOT.parent / "shared" / "data"
@@ -52,8 +52,8 @@ TINY = dict(
 
 @pytest.fixture(scope="module")
 def tiny(corpus):
-    config = models.get_config("gene", **TINY)
-    data = models.prepare(corpus, config, seed=0)
+    config = configs.get_config("gene", **TINY)
+    data = training_data.prepare(corpus, config, seed=0)
     model, vocabulary, history = lyrics.train(corpus, config, seed=0, data=data, verbose=0)
     return model, vocabulary, history, data
 
@@ -91,6 +91,28 @@ def test_public_domain_corpus_is_clean_deduplicated_and_split_by_song(corpus):
     # A subset's split agrees with the full corpus's: no song held out of one is trained on in the other.
     subset = corpus.select(["Sea songs"])
     assert set(map(id, subset.split(seed=0)[1])) == {id(s) for s in held if s.category == "Sea songs"}
+
+
+def test_the_data_page_counts_are_this_corpus(corpus):
+    """book/data.md is a page without a kernel: its corpus counts are checked here, from the data."""
+    page = " ".join((ROOT / "book" / "data.md").read_text().split())
+    report = corpus.report
+    entries = len(corpus.songs) + report.index_pages + report.empty_songs + len(report.duplicates)
+    words = sum(
+        len([w for w in tokens if w != text.NEWLINE]) for tokens in text.tokenize([s.text for s in corpus.songs])
+    )
+    expected = [
+        f"{entries:,} song lyrics",
+        f"licence sentences ({report.licence_lines:,} lines, {report.licence_words:,} words)",
+        f"stanza numbers ({report.numbering_marks:,})",
+        f"({report.glued_lines_split:,} split again)",
+        f"({report.double_spaced_songs:,} closed up)",
+        f"({len(report.duplicates):,} songs whose first 200 characters",
+        f"{len(corpus.songs):,} songs remain, {words:,} words",
+    ]
+    assert report.index_pages == 1 and "one Wikisource category page" in page
+    for fragment in expected:
+        assert fragment in page, f"book/data.md should say {fragment!r}"
 
 
 def test_bad_corpus_arguments(corpus):
@@ -190,37 +212,104 @@ def test_language_model_pieces_score_every_word_once_per_overlap(stride):
 # --- training, saving, resuming ----------------------------------------------------------------
 
 
-def test_training_uses_only_training_songs_and_reports_held_out(tiny, corpus):
+def test_validation_songs_come_out_of_the_training_part_and_test_songs_stay_apart(tiny, corpus):
     model, vocabulary, history, data = tiny
-    training_all, held_all = corpus.split(seed=0)
-    assert {id(s) for s in data.training_songs} <= {id(s) for s in training_all}
-    assert {id(s) for s in data.held_out_songs} <= {id(s) for s in held_all}
+    training_all, test_all = corpus.split(held_out=0.1, seed=0)  # the test songs: the chapter's split
+    training, validation, test = (
+        {id(s) for s in songs} for songs in (data.training_songs, data.validation_songs, data.test_songs)
+    )
+    assert training and validation and test
+    assert training | validation <= {id(s) for s in training_all} and test <= {id(s) for s in test_all}
+    assert not training & validation
+    # The test songs are every test song of the configuration's categories.
+    assert test == {id(s) for s in test_all if s.category in TINY["categories"]}
+    # The validation draw is seeded, and another seed draws other songs.
+    again = training_data.prepare(corpus, configs.get_config("gene", **TINY), seed=0)
+    assert [s.title for s in again.validation_songs] == [s.title for s in data.validation_songs]
+    other = training_data.prepare(corpus, configs.get_config("gene", **TINY), seed=1)
+    assert {s.title for s in other.validation_songs} != {s.title for s in data.validation_songs}
     assert history.epochs == 2 and len(history.history["val_loss"]) == 2
     assert history.history["loss"][1] < history.history["loss"][0]
     assert model.output_shape == (None, len(vocabulary))
 
 
-def test_every_word_training_is_scored_on_the_same_held_out_windows(tiny):
+def test_any_test_share_keeps_its_test_songs_out_of_training(corpus):
+    """The Tod Wonkin' leak: trained with one share and scored with another. One split serves both now."""
+    for held_out in (0.1, 0.3):
+        data = training_data.prepare(corpus, "tod", seed=0, held_out=held_out)
+        test = {id(s) for s in corpus.split(held_out=held_out, seed=0)[1]}
+        assert {id(s) for s in data.test_songs} == test
+        assert not test & {id(s) for s in data.training_songs + data.validation_songs}
+    with pytest.raises(ValueError, match="validation"):
+        training_data.prepare(corpus, "tod", validation=0.0)
+
+
+def test_verdicts_say_what_the_numbers_say():
+    from helpers.claims import ClaimsRecord
+    from helpers.lyrics import verdicts
+
+    def record(network):
+        claims = ClaimsRecord(glue=False)
+        verdicts.network_against_ngrams(claims, network=network, ngram=100.0, blog=120.0, blog_epochs=3)
+        verdicts.higher_orders(claims, {2: 100.0, 3: 95.0, 4: 96.0 if network < 100 else 90.0}, training_words=1000)
+        return {claim.id: claim for claim in claims.claims}
+
+    good, bad = record(80.0), record(105.0)
+    assert good["gene_beats_ngram"].holds and good["gene_meets_target"].holds and good["book_beats_blog_settings"].holds
+    assert "20.0% lower" in good["gene_beats_ngram"].text and good["higher_orders_no_help"].holds
+    assert not bad["gene_beats_ngram"].holds and "n-gram model wins" in bad["gene_beats_ngram"].text
+    assert "falls short" in bad["gene_meets_target"].text and not bad["higher_orders_no_help"].holds
+    between = record(95.0)
+    assert between["gene_beats_ngram"].holds and not between["gene_meets_target"].holds
+
+
+def test_test_songs_cannot_influence_training(tiny, corpus):
+    """Train again with the configuration's test songs removed from the corpus: the same weights.
+
+    The split keeps at least one song on each side, so one test song of a category the
+    configuration does not read stays; the configuration itself has no test song left.
+    """
+    model, vocabulary, _, data = tiny
+    config = configs.get_config("gene", **TINY)
+    test_songs = {id(s) for s in corpus.split(held_out=0.1, seed=0)[1] if s.category in TINY["categories"]}
+    reduced = lyrics.Corpus([s for s in corpus.songs if id(s) not in test_songs], corpus.report, corpus.source)
+    assert len(reduced.songs) == len(corpus.songs) - len(test_songs) and test_songs
+    assert not training_data.prepare(reduced, config, seed=0).test_songs
+    again, again_vocabulary, _ = lyrics.train(reduced, config, seed=0, verbose=0)
+    assert again_vocabulary.words == vocabulary.words
+    for trained, retrained in zip(model.get_weights(), again.get_weights(), strict=True):
+        np.testing.assert_allclose(retrained, trained, rtol=0, atol=1e-6)
+    # The comparison can tell: without one training song, the weights differ.
+    dropped = data.training_songs[0]
+    fewer = lyrics.Corpus([s for s in corpus.songs if s is not dropped], corpus.report, corpus.source)
+    changed, _, _ = lyrics.train(fewer, config, seed=0, verbose=0)
+    assert any(
+        a.shape != b.shape or not np.allclose(a, b, atol=1e-6)
+        for a, b in zip(model.get_weights(), changed.get_weights(), strict=True)
+    )
+
+
+def test_every_word_training_is_scored_on_the_same_validation_windows(tiny):
     model, vocabulary, history, data = tiny
-    assert models.get_config("gene").targets == "every word" and models.get_config("original").targets == "last word"
+    assert configs.get_config("gene").targets == "every word" and configs.get_config("original").targets == "last word"
     # The returned network reads a window and gives the next word: the same interface as the blog's.
     assert model.input_shape == (None, vocabulary.window) and model.output_shape == (None, len(vocabulary))
-    # Its recorded held-out loss is the cross-entropy evaluate() computes on the held-out songs' windows.
+    # Its recorded validation loss is the cross-entropy evaluate() computes on the validation songs' windows.
     best = history.history["val_loss"][history.best_epoch - 1]
-    assert best == pytest.approx(lyrics.evaluate(model, vocabulary, data.held_out_songs)["cross_entropy"], abs=1e-5)
+    assert best == pytest.approx(lyrics.evaluate(model, vocabulary, data.validation_songs)["cross_entropy"], abs=1e-5)
     # The every-step network's last step is the window network (same weights, same order).
-    config = models.get_config("gene", **TINY)
-    every_step = models.build_model(len(vocabulary), vocabulary.window, config, every_step=True)
+    config = configs.get_config("gene", **TINY)
+    every_step = network.build_model(len(vocabulary), vocabulary.window, config, every_step=True)
     every_step.set_weights(model.get_weights())
     np.testing.assert_allclose(
-        every_step.predict(data.x_held_out[:32], verbose=0)[:, -1],
-        model.predict(data.x_held_out[:32], verbose=0),
+        every_step.predict(data.x_validation[:32], verbose=0)[:, -1],
+        model.predict(data.x_validation[:32], verbose=0),
         atol=1e-6,
     )
 
 
 def test_configs_are_the_blogs_and_unknown_names_refused():
-    original = models.get_config("original")
+    original = configs.get_config("original")
     assert (
         original.embedding_dim,
         original.units,
@@ -237,10 +326,10 @@ def test_configs_are_the_blogs_and_unknown_names_refused():
         original.monitor,
         original.patience,
     ) == ("rmsprop", 1e-3, 256, 100, "loss", 10)
-    assert models.get_config("tod").epochs == 1 and models.get_config("tod").categories is None
-    assert models.get_config("gene").monitor == "val_loss"
+    assert configs.get_config("tod").epochs == 1 and configs.get_config("tod").categories is None
+    assert configs.get_config("gene").monitor == "val_loss"
     with pytest.raises(ValueError, match="config must be one of"):
-        models.get_config("gene lyrica two")
+        configs.get_config("gene lyrica two")
     refused = [
         ({"hidden": 3}, "unknown configuration field"),
         ({"epochs": 0}, "epochs"),
@@ -251,7 +340,7 @@ def test_configs_are_the_blogs_and_unknown_names_refused():
     ]
     for overrides, message in refused:
         with pytest.raises(ValueError, match=message):
-            models.get_config("gene", **overrides)
+            configs.get_config("gene", **overrides)
 
 
 def test_keras_save_and_safe_load(tiny, tmp_path):
@@ -260,7 +349,7 @@ def test_keras_save_and_safe_load(tiny, tmp_path):
     loaded, loaded_vocabulary = lyrics.load(tmp_path)
     assert loaded_vocabulary.words == vocabulary.words and loaded_vocabulary.window == vocabulary.window
     np.testing.assert_allclose(
-        loaded.predict(data.x_held_out[:16], verbose=0), model.predict(data.x_held_out[:16], verbose=0), atol=1e-6
+        loaded.predict(data.x_validation[:16], verbose=0), model.predict(data.x_validation[:16], verbose=0), atol=1e-6
     )
     with pytest.raises(ValueError, match="model.keras"):
         lyrics.load(tmp_path / "nothing")
@@ -269,9 +358,9 @@ def test_keras_save_and_safe_load(tiny, tmp_path):
 RESUME_SCRIPT = """
 import sys
 from helpers import lyrics
-from helpers.lyrics import models
+from helpers.lyrics import configs
 corpus = lyrics.load_corpus()
-config = models.get_config("gene", categories=("Christmas carols", "Spirituals", "Children's songs"),
+config = configs.get_config("gene", categories=("Christmas carols", "Spirituals", "Children's songs"),
                            embedding_dim=8, units=16, dense_units=16, epochs=12, batch_size=16, patience=100,
                            monitor="loss")
 model, vocabulary, history = lyrics.train(corpus, config, seed=0, checkpoint_dir=sys.argv[1])
@@ -391,14 +480,14 @@ def test_perplexity_of_a_uniform_model_is_the_vocabulary_size(tiny):
     inputs = keras.Input(shape=(vocabulary.window,), dtype="int32")
     zeros = keras.layers.Lambda(lambda x: keras.ops.zeros((keras.ops.shape(x)[0], len(vocabulary))))(inputs)
     uniform = keras.Model(inputs, keras.layers.Softmax()(zeros))
-    scores = lyrics.evaluate(uniform, vocabulary, data.held_out_songs)
+    scores = lyrics.evaluate(uniform, vocabulary, data.test_songs)
     assert scores["perplexity"] == pytest.approx(len(vocabulary), rel=1e-5)
-    assert lyrics.perplexity(uniform, vocabulary, data.held_out_songs) == pytest.approx(len(vocabulary), rel=1e-5)
+    assert lyrics.perplexity(uniform, vocabulary, data.test_songs) == pytest.approx(len(vocabulary), rel=1e-5)
 
 
 def test_trained_model_beats_uniform_and_top5_at_least_top1(tiny):
     model, vocabulary, _, data = tiny
-    scores = lyrics.evaluate(model, vocabulary, data.held_out_songs)
+    scores = lyrics.evaluate(model, vocabulary, data.test_songs)
     assert scores["perplexity"] < len(vocabulary) / 2
     assert 0 <= scores["top1"] <= scores["top5"] <= 1
 
@@ -503,7 +592,7 @@ def test_export_for_browser_matches_keras(tiny, tmp_path):
     assert paths["model"].stat().st_size < 8_000_000
     exported = json.loads(paths["vocabulary"].read_text(encoding="utf-8"))
     assert exported["words"] == vocabulary.words and exported["window"] == vocabulary.window
-    windows = data.x_held_out[:32]
+    windows = data.x_validation[:32]
     np.testing.assert_allclose(browser.run_onnx(paths["model"], windows), model.predict(windows, verbose=0), atol=1e-5)
     assert math.isclose(float(browser.run_onnx(paths["model"], windows).sum(axis=1).mean()), 1.0, rel_tol=1e-5)
 
@@ -512,8 +601,8 @@ def test_glove_file_initialises_the_embedding(tmp_path):
     vocabulary = text.Vocabulary(words=["", "[UNK]", "sea", "wind"], window=3)
     glove = tmp_path / "glove.txt"
     glove.write_text("sea 0.5 -0.5\nzebra 1 1\nwind 0.25 0.75\n", encoding="utf-8")
-    matrix = models.read_glove(glove, vocabulary, dimensions=2)
+    matrix = network.read_glove(glove, vocabulary, dimensions=2)
     assert matrix[2].tolist() == [0.5, -0.5] and matrix[3].tolist() == [0.25, 0.75]
     assert np.abs(matrix[:2]).max() <= 0.05  # padding and [UNK]: small random vectors
     with pytest.raises(ValueError, match="GloVe"):
-        models.read_glove(glove, vocabulary, dimensions=50)
+        network.read_glove(glove, vocabulary, dimensions=50)

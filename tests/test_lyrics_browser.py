@@ -22,7 +22,7 @@ from conftest import ROOT
 pytestmark = pytest.mark.browser
 
 from helpers import browser, lyrics  # noqa: E402
-from helpers.lyrics import generation, models, text  # noqa: E402
+from helpers.lyrics import configs, generation, text, training_data  # noqa: E402
 
 STATIC = ROOT / "book" / "_static"
 # Three seeds per network, with unknown words, punctuation, capitals and a line break in them.
@@ -50,18 +50,41 @@ TRICKY = [
 ]
 TOLERANCE = 1e-4
 
+#: The theme's colour variables, as pydata-sphinx-theme sets them for each mode (values made up
+#: for the test, so that each one is recognisable in a computed style).
+THEME = {
+    "light": {
+        "background": "rgb(255, 255, 255)",
+        "surface": "rgb(240, 240, 240)",
+        "text-base": "rgb(20, 20, 20)",
+        "border": "rgb(200, 200, 200)",
+        "primary": "rgb(0, 90, 160)",
+    },
+    "dark": {
+        "background": "rgb(18, 18, 18)",
+        "surface": "rgb(40, 40, 48)",
+        "text-base": "rgb(230, 230, 230)",
+        "border": "rgb(80, 80, 90)",
+        "primary": "rgb(120, 180, 255)",
+    },
+}
+THEME_CSS = " ".join(
+    f"html[data-theme='{mode}'] {{ {' '.join(f'--pst-color-{k}: {v};' for k, v in colours.items())} }}"
+    for mode, colours in THEME.items()
+)
+
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     os.environ.setdefault("TWOPLUSTWO_DATA", str(ROOT.parent / "shared" / "data"))
     corpus = lyrics.load_corpus()
-    gene_data = models.prepare(corpus, "gene", seed=0)
+    gene_data = training_data.prepare(corpus, "gene", seed=0)
     # The network lyrics.train returns for the book's every-word training (embedding dropout
     # included), trained for one epoch on the pieces of 150 songs, with Gene's full vocabulary.
     few_songs = dataclasses.replace(gene_data, training_ids=gene_data.training_ids[:150])
     gene, _, _ = lyrics.train(corpus, "gene", data=few_songs, epochs=1, verbose=0)
-    assert models.get_config("gene").targets == "every word"
-    baba_data = models.prepare(corpus, "baba", seed=0)
+    assert configs.get_config("gene").targets == "every word"
+    baba_data = training_data.prepare(corpus, "baba", seed=0)
     baba, baba_vocabulary, _ = lyrics.train(
         corpus, "baba", data=baba_data, epochs=2, verbose=0, units=32, dense_units=32, embedding_dim=16
     )
@@ -97,7 +120,8 @@ def site(tmp_path_factory):
         },
     )
     (root / "notebooks" / "04_gene_lyrica_one.html").write_text(
-        "<!DOCTYPE html><html><head><meta charset='utf-8'><link rel='icon' href='data:,'>"
+        "<!DOCTYPE html><html data-theme='light'><head><meta charset='utf-8'><link rel='icon' href='data:,'>"
+        f"<style>{THEME_CSS}</style>"
         "<script src='../_static/vendor/require.js'></script>"
         "<script src='../_static/twoplustwo_models.js'></script></head>"
         f"<body>{html}</body></html>"
@@ -209,4 +233,29 @@ def test_bad_input_is_a_message_in_the_page(page, seed, words, message):
         "(m) => document.querySelector('.lyrics-status').textContent.includes(m)", arg=message, timeout=30_000
     )
     assert page.inner_text(".lyrics-output") == ""
+    assert log.problems() == []
+
+
+@pytest.mark.parametrize("mode", ["light", "dark"])
+def test_the_app_follows_the_themes_light_and_dark_modes(page, mode):
+    page, log = page
+    page.evaluate("(mode) => { document.documentElement.dataset.theme = mode; }", mode)
+    styles = page.evaluate(
+        "() => Object.fromEntries(['.lyrics-app', '.lyrics-output', '.lyrics-status', '.lyrics-seed', "
+        "'.lyrics-generate'].map((s) => { const c = getComputedStyle(document.querySelector(s)); "
+        "return [s, {background: c.backgroundColor, color: c.color, border: c.borderTopColor}]; }))"
+    )
+    colours = THEME[mode]
+    assert styles[".lyrics-app"] == {
+        "background": colours["background"],
+        "color": colours["text-base"],
+        "border": colours["border"],
+    }
+    assert styles[".lyrics-output"]["background"] == colours["surface"]
+    assert styles[".lyrics-output"]["color"] == colours["text-base"]
+    assert styles[".lyrics-status"]["color"] == colours["text-base"]  # not a fixed grey
+    assert styles[".lyrics-seed"]["background"] == colours["surface"]
+    assert styles[".lyrics-seed"]["color"] == colours["text-base"]
+    assert styles[".lyrics-generate"]["background"] == colours["primary"]
+    page.evaluate("() => { document.documentElement.dataset.theme = 'light'; }")
     assert log.problems() == []

@@ -15,6 +15,9 @@
  * (exp of shifted log-probabilities, so tiny values do not overflow); padding (id 0) and
  * [UNK] (id 1) are never written.
  *
+ * Colours come only from the theme's CSS variables (--pst-color-*), so the app follows the
+ * book's light and dark modes.
+ *
  * For tests, the element gets element.lyrics = {tokenize, encode, probabilities, generate}.
  */
 (function () {
@@ -116,6 +119,23 @@
       .split(newline + " ").join("\n").split(" " + newline).join("\n").split(newline).join("\n");
   }
 
+  // The theme's colours for each part of the app (pydata-sphinx-theme sets these variables for
+  // both modes; nothing here names a colour of its own).
+  var CONTROL = "background-color: var(--pst-color-surface); color: var(--pst-color-text-base); " +
+    "border: 1px solid var(--pst-color-border); border-radius: 0.25rem; padding: 0.1rem 0.3rem;";
+  var STYLES = {
+    app: "background-color: var(--pst-color-background); color: var(--pst-color-text-base); " +
+      "border: 1px solid var(--pst-color-border); border-radius: 0.5rem; padding: 0.5rem 1rem;",
+    control: CONTROL,
+    slider: "accent-color: var(--pst-color-primary); vertical-align: middle;",
+    button: "background-color: var(--pst-color-primary); color: var(--pst-color-background); " +
+      "border: 1px solid var(--pst-color-primary); border-radius: 0.25rem; padding: 0.1rem 0.8rem; cursor: pointer;",
+    output: "white-space: pre-wrap; min-height: 6em; background-color: var(--pst-color-surface); " +
+      "color: var(--pst-color-text-base); border: 1px solid var(--pst-color-border); " +
+      "border-radius: 0.25rem; padding: 0.5rem;",
+    status: "color: var(--pst-color-text-base); margin-bottom: 0;",
+  };
+
   function element(tag, attributes, text) {
     var node = document.createElement(tag);
     Object.keys(attributes || {}).forEach(function (key) { node.setAttribute(key, attributes[key]); });
@@ -127,20 +147,20 @@
     var config = context.config || {};
     var names = config.networks || {gene: "Gene Lyrica One"};
     var root = context.element;
-    var form = element("div", {"class": "lyrics-app"});
+    var form = element("div", {"class": "lyrics-app", style: STYLES.app});
     var seed = element("input", {"class": "lyrics-seed", type: "text", value: config.seed_text || "hello world",
-                                 "aria-label": "Seed text", size: "40"});
+                                 "aria-label": "Seed text", size: "40", style: STYLES.control});
     var slider = element("input", {"class": "lyrics-randomness", type: "range", min: "0", max: "2", step: "0.05",
                                    value: String(config.randomness === undefined ? 0.3 : config.randomness),
-                                   "aria-label": "Randomness"});
+                                   "aria-label": "Randomness", style: STYLES.slider});
     var sliderValue = element("span", {"class": "lyrics-randomness-value"}, slider.value);
     var length = element("input", {"class": "lyrics-words", type: "number", min: "1", max: String(MAX_WORDS),
-                                   value: String(config.words || 60), "aria-label": "Words"});
-    var chooser = element("select", {"class": "lyrics-network", "aria-label": "Network"});
+                                   value: String(config.words || 60), "aria-label": "Words", style: STYLES.control});
+    var chooser = element("select", {"class": "lyrics-network", "aria-label": "Network", style: STYLES.control});
     Object.keys(names).forEach(function (key) { chooser.appendChild(element("option", {value: key}, names[key])); });
-    var button = element("button", {"class": "lyrics-generate", type: "button"}, "Generate");
-    var output = element("pre", {"class": "lyrics-output", style: "white-space: pre-wrap; min-height: 6em"});
-    var status = element("p", {"class": "lyrics-status"}, "Loading the networks ...");
+    var button = element("button", {"class": "lyrics-generate", type: "button", style: STYLES.button}, "Generate");
+    var output = element("pre", {"class": "lyrics-output", style: STYLES.output});
+    var status = element("p", {"class": "lyrics-status", style: STYLES.status}, "Loading the networks ...");
     var row1 = element("p"), row2 = element("p");
     row1.append("Seed text ", seed);
     row2.append("Randomness ", slider, " ", sliderValue, "   Words ", length, "   Network ", chooser, " ", button);

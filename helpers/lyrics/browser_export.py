@@ -48,3 +48,30 @@ def export_for_browser(model, vocabulary: Vocabulary, directory: Path | str, nam
         )
     vocabulary_path = vocabulary.save(directory / f"{name}_vocabulary.json")
     return {"model": onnx_path, "vocabulary": vocabulary_path}
+
+
+#: The page's generator: its networks' titles and its first settings.
+APP_CONFIG = {"seed_text": "hello world", "randomness": 0.3, "words": 60}
+
+
+def show_generator(networks: dict[str, tuple[object, Vocabulary, str]]) -> dict[str, float]:
+    """Export each network for the site and show the in-page generator; returns each model file's MB.
+
+    ``networks`` maps a file name (``"gene"``) to ``(model, vocabulary, title)``. The files go
+    to the site's model folder (:func:`helpers.browser.site_model_dir`), the app is
+    ``book/_static/lyrics_app.js``.
+    """
+    from helpers import browser
+
+    folder = browser.site_model_dir("lyrics")
+    exported = {
+        name: export_for_browser(model, vocabulary, folder, name=name)
+        for name, (model, vocabulary, _) in networks.items()
+    }
+    browser.show_browser_model(
+        "lyrics",
+        models={name: paths["model"] for name, paths in exported.items()},
+        files={f"{name}_vocabulary": paths["vocabulary"] for name, paths in exported.items()},
+        config={"networks": {name: title for name, (_, _, title) in networks.items()}, **APP_CONFIG},
+    )
+    return {name: paths["model"].stat().st_size / 1e6 for name, paths in exported.items()}

@@ -177,7 +177,7 @@ class Corpus:
             raise ValueError("the selection has no songs")
         return Corpus(songs=songs, report=self.report, source=self.source)
 
-    def split(self, held_out: float = 0.1, seed: int = 0) -> tuple[list[Song], list[Song]]:
+    def split(self, held_out: float = 0.1, seed: int = 0, salt: str = "") -> tuple[list[Song], list[Song]]:
         """Split by song, seeded: ``(training_songs, held_out_songs)``.
 
         Whole songs go to one side only, because windows overlap and choruses repeat: a split
@@ -185,6 +185,9 @@ class Corpus:
         song is held out and at least one trained on. The split of a song depends only on
         ``seed`` and its title, category and text, not on which other songs are in the corpus,
         so a network trained on a subset never sees a song held out from the full corpus.
+        A ``salt`` draws another, independent split under the same seed: the chapter's test
+        songs are ``split(0.1, seed)``'s, and its validation songs are taken out of the
+        training part with ``salt="validation"`` (see :func:`helpers.lyrics.training_data.prepare`).
         """
         held_out = check_float("held_out", held_out, minimum=0.0, maximum=1.0, inclusive_minimum=False)
         if held_out >= 1.0:
@@ -192,7 +195,7 @@ class Corpus:
         check_int("seed", seed, minimum=0)
         if len(self.songs) < 2:
             raise ValueError(f"splitting needs at least 2 songs, the corpus has {len(self.songs)}")
-        scores = np.array([_song_score(song, seed) for song in self.songs])
+        scores = np.array([_song_score(song, seed, salt) for song in self.songs])
         is_held_out = scores < held_out
         if is_held_out.all() or not is_held_out.any():  # tiny corpora: force one song to each side
             order = np.argsort(scores)
@@ -203,11 +206,12 @@ class Corpus:
         return training, held
 
 
-def _song_score(song: Song, seed: int) -> float:
-    """A uniform number in [0, 1) fixed by the seed and the song itself."""
+def _song_score(song: Song, seed: int, salt: str = "") -> float:
+    """A uniform number in [0, 1) fixed by the seed (and salt) and the song itself."""
     import hashlib
 
-    digest = hashlib.sha256(f"{seed}\x00{song.category}\x00{song.title}\x00{song.text}".encode()).digest()
+    prefix = f"{salt}\x00" if salt else ""  # no salt: the split the chapter has always used
+    digest = hashlib.sha256(f"{prefix}{seed}\x00{song.category}\x00{song.title}\x00{song.text}".encode()).digest()
     return int.from_bytes(digest[:8], "big") / 2.0**64
 
 

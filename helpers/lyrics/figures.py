@@ -9,7 +9,7 @@ BLOG_GENE_ACCURACY = 0.22
 
 
 def plot_accuracy(histories: dict, blog_accuracy: float = BLOG_GENE_ACCURACY):
-    """Training and held-out next-word accuracy per epoch for each run, beside the blog's 22%."""
+    """Training and validation next-word accuracy per epoch for each run, beside the blog's 22%."""
     fig, ax = plt.subplots(figsize=(8, 4))
     for index, (name, history) in enumerate(histories.items()):
         h = history.history
@@ -17,7 +17,7 @@ def plot_accuracy(histories: dict, blog_accuracy: float = BLOG_GENE_ACCURACY):
         color = f"C{index}"
         ax.plot(epochs, h["accuracy"], color=color, label=f"{name}: training")
         if "val_accuracy" in h:
-            ax.plot(epochs, h["val_accuracy"], color=color, linestyle="--", label=f"{name}: held-out songs")
+            ax.plot(epochs, h["val_accuracy"], color=color, linestyle="--", label=f"{name}: validation songs")
     ax.axhline(blog_accuracy, color="grey", linestyle=":", label=f"the blog's Gene Lyrica One ({blog_accuracy:.0%})")
     ax.set_xlabel("epoch")
     ax.set_ylabel("next-word accuracy")
@@ -28,20 +28,20 @@ def plot_accuracy(histories: dict, blog_accuracy: float = BLOG_GENE_ACCURACY):
 
 
 def plot_perplexities(table):
-    """Held-out perplexity of each model (a pandas Series, name -> perplexity), lower is better."""
+    """Test perplexity of each model (a pandas Series, name -> perplexity), lower is better."""
     fig, ax = plt.subplots(figsize=(8, 3.5))
     colors = ["C1" if "gram" in name else "C0" for name in table.index]
     ax.barh(table.index, table.values, color=colors)
     for y, value in enumerate(table.values):
         ax.text(value, y, f" {value:.0f}", va="center", fontsize=8)
     ax.invert_yaxis()
-    ax.set_xlabel("held-out perplexity (lower is better)")
+    ax.set_xlabel("perplexity on the test songs (lower is better)")
     fig.tight_layout()
     return fig
 
 
 def plot_repetition(table, reference: dict, title: str = "Repetition and copying against randomness"):
-    """One interactive plotly figure: each metric against randomness, real held-out songs dashed."""
+    """One interactive plotly figure: each metric against randomness, real test songs dashed."""
     import plotly.graph_objects as go
     from plotly.subplots import make_subplots
 
@@ -66,7 +66,7 @@ def plot_repetition(table, reference: dict, title: str = "Repetition and copying
                 x=[table["randomness"].min(), table["randomness"].max()],
                 y=[reference[metric]] * 2,
                 mode="lines",
-                name="real held-out songs",
+                name="real test songs",
                 line=dict(color="#d62728", dash="dash"),
                 showlegend=column == 1,
                 hovertemplate="real songs: %{y:.3f}<extra></extra>",

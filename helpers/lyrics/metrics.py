@@ -1,6 +1,7 @@
-"""How good is a lyrics model? Held-out perplexity, next-word accuracy, n-gram baselines, copying.
+"""How good is a lyrics model? Perplexity, next-word accuracy, n-gram baselines, copying.
 
-Every model is scored on the same targets: each word of each held-out song except its
+Every model is scored on the same targets: each word of each scored song (validation songs
+to steer, test songs to report; see :mod:`helpers.lyrics.training_data`) except its
 first, predicted from the words before it in the same song (the network reads at most its
 window; an n-gram model its last n - 1 words). Perplexity is ``exp`` of the mean negative
 log-probability of those words; unknown words count as the token ``[UNK]``, which every
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -134,14 +136,51 @@ class KneserNey:
 def ngram_baselines(
     vocabulary: Vocabulary,
     training_songs: list[Song],
-    held_out_songs: list[Song],
+    scored_songs: list[Song],
     orders=(2, 3, 4, 5),
     discount: float = 0.75,
 ) -> dict[int, dict[str, float]]:
-    """Held-out perplexity of Kneser-Ney models of each order, trained on the same songs and vocabulary."""
+    """Perplexity on ``scored_songs`` of Kneser-Ney models of each order, trained on the same songs and vocabulary."""
     training = song_tokens(vocabulary, training_songs)
-    held = song_tokens(vocabulary, held_out_songs)
-    return {order: KneserNey(order, training, discount).evaluate(held) for order in orders}
+    scored = song_tokens(vocabulary, scored_songs)
+    return {order: KneserNey(order, training, discount).evaluate(scored) for order in orders}
+
+
+@dataclass
+class NgramComparison:
+    """Kneser-Ney models of several orders: scored on validation (which picks the order) and on test."""
+
+    validation: dict[int, dict[str, float]]
+    test: dict[int, dict[str, float]]
+
+    @property
+    def chosen_order(self) -> int:
+        """The order with the lowest validation perplexity (ties: the lower order)."""
+        return min(self.validation, key=lambda order: (self.validation[order]["perplexity"], order))
+
+    @property
+    def chosen_test_perplexity(self) -> float:
+        return self.test[self.chosen_order]["perplexity"]
+
+
+def compare_ngrams(
+    vocabulary: Vocabulary,
+    training_songs: list[Song],
+    validation_songs: list[Song],
+    test_songs: list[Song],
+    orders=(2, 3, 4, 5),
+    discount: float = 0.75,
+) -> NgramComparison:
+    """Each order counted once on the training songs, scored on the validation and the test songs."""
+    if not orders:
+        raise ValueError("orders must name at least one n-gram order")
+    training = song_tokens(vocabulary, training_songs)
+    validation, test = song_tokens(vocabulary, validation_songs), song_tokens(vocabulary, test_songs)
+    models = {order: KneserNey(order, training, discount) for order in orders}
+    return NgramComparison(
+        validation={order: model.evaluate(validation) for order, model in models.items()},
+        test={order: model.evaluate(test) for order, model in models.items()},
+    )
 
 
 # --- Repetition and copying -------------------------------------------------------------------
@@ -226,7 +265,7 @@ def temperature_sweep(
     seed_words: int = 5,
     seed: int = 0,
 ):
-    """Repetition and copying of generated lyrics against randomness, and of real held-out songs.
+    """Repetition and copying of generated lyrics against randomness, and of real held-out (test) songs.
 
     Each sample continues the first ``seed_words`` words of a held-out song (the first
     ``samples`` songs long enough) for ``words`` words; the reference is what the real song

@@ -1,7 +1,8 @@
 """The lyrics generator as ipywidgets, for JupyterLab and Colab.
 
-In the static book the widget shows the lyrics it was executed with (the page's own
-generator, ``book/_static/lyrics_app.js``, is the live one there).
+The static book does not show it (the chapter's cell is tagged ``remove-output``: its
+controls need a kernel); the page's own generator, ``book/_static/lyrics_app.js``, is the
+live one there.
 """
 
 from __future__ import annotations
