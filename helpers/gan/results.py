@@ -117,6 +117,14 @@ def pixel_statistics(data: dict[str, np.ndarray], claims: ClaimsRecord, n: int =
 # --- section 4: ellipses measured, and the fix ---------------------------------------------
 
 
+#: The last-epoch scores the page quotes for each ellipse variant.
+_SHOWN_SCORES = {
+    "outline_color": ("valid",),
+    "white_on_black": ("valid", "angle_coverage"),
+    "opaque_color": ("valid", "hue_coverage"),
+}
+
+
 def ellipse_scores(runs: dict[str, GanRun]) -> Result:
     """Last-epoch scores of the three ellipse runs, and how low the colours fell once ellipses formed."""
     rows, glued = {}, {}
@@ -129,9 +137,8 @@ def ellipse_scores(runs: dict[str, GanRun]) -> Result:
             "size coverage": last["size_coverage"],
             "pixel diversity": last["pixel_diversity"],
         }
-        for name in ("valid", "angle_coverage", "hue_coverage"):
-            if name in last:
-                glued[f"{variant}_{name}"] = last[name]
+        for name in _SHOWN_SCORES.get(variant, ()):
+            glued[f"{variant}_{name}"] = last[name]
     formed = [m["hue_coverage"] for m in runs["opaque_color"].metrics if m["valid"] >= 0.5]
     glued["opaque_color_hue_min_formed"] = min(formed) if formed else 0.0
     glued["opaque_color_epochs_formed"] = len(formed)
@@ -154,8 +161,7 @@ def compare_fix_on_ellipses(plain: GanRun, fix: GanRun, fix_label: str, claims: 
         summary[label]["half the samples valid first"] = _epoch(first[label]["valid"])
     glued = {}
     for label, key in (("plain DCGAN", "plain"), (fix_label, "fix")):
-        for name in ("mean hue coverage", "mean pixel diversity", "last hue coverage"):
-            glued[f"opaque_{key}_{name.replace(' ', '_')}"] = summary[label][name]
+        glued[f"opaque_{key}_last_hue_coverage"] = summary[label]["last hue coverage"]
     _ellipse_claims(plain, fix, summary["plain DCGAN"], summary[fix_label], first, fix_label, claims)
     table = pd.DataFrame(summary).map(lambda value: f"{value:.3f}" if isinstance(value, float) else value)
     per_epoch = pd.DataFrame(
@@ -289,8 +295,6 @@ def compare_faces(face_metrics: dict[str, list[dict]], reference: dict, fix_labe
     for label, key in (("plain DCGAN", "plain"), (fix_label, "fix"), ("weight average", "average")):
         glued[f"faces_{key}_coverage"] = float(table.loc["coverage", label])
         glued[f"faces_{key}_kid"] = float(table.loc["kid", label])
-        glued[f"faces_{key}_coverage_mean"] = means[label]["coverage"]
-        glued[f"faces_{key}_kid_mean"] = means[label]["kid"]
     plain = means["plain DCGAN"]
     for claim_id, label in (("faces_fix_helps", fix_label), ("faces_average_helps", "weight average")):
         _helps_claim(claims, claim_id, label, means[label], plain)
