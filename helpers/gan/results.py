@@ -24,6 +24,12 @@ from helpers.gan.training import GanRun
 
 #: The attributes the face scores and the conditional generator use, and how the page names them.
 FACE_ATTRIBUTES = ("hair", "hairColor", "skinColor", "clothingColor", "eyes")
+#: How the page names the three ellipse data sets.
+VARIANT_NAMES = {
+    "outline_color": "coloured outlines on white",
+    "white_on_black": "white on black",
+    "opaque_color": "random colours",
+}
 #: The conditional generator's aim: every requested attribute found on this share of faces.
 AGREEMENT_AIM = 0.8
 #: "Collapsed": samples less than half as varied as real images (pixel diversity), or faces
@@ -54,6 +60,10 @@ def glue_values(values: dict[str, object]) -> None:
 
 def _epoch(epoch: int | None) -> str:
     return f"epoch {epoch}" if epoch is not None else "not within the run"
+
+
+def _at_epoch(epoch: int | None) -> str:
+    return f"at epoch {epoch}" if epoch is not None else "never within the run"
 
 
 # --- section 1: scale ---------------------------------------------------------------------
@@ -111,6 +121,7 @@ def pixel_statistics(data: dict[str, np.ndarray], claims: ClaimsRecord, n: int =
             "mean_distance_between": "mean distance between images",
         }
     )
+    shown.index = [VARIANT_NAMES.get(variant, variant) for variant in shown.index]
     return Result(shown.round(3), {"outline_background_share": values["share"]})
 
 
@@ -130,7 +141,7 @@ def ellipse_scores(runs: dict[str, GanRun]) -> Result:
     rows, glued = {}, {}
     for variant, run in runs.items():
         last = run.metrics[-1]
-        rows[variant] = {
+        rows[VARIANT_NAMES.get(variant, variant)] = {
             "valid": last["valid"],
             "hue coverage": last.get("hue_coverage", np.nan),
             "angle coverage": last["angle_coverage"],
@@ -181,9 +192,9 @@ def _ellipse_claims(plain, fix, plain_summary, fix_summary, first, fix_label, cl
         holds=start["pixel_diversity"] < COLLAPSED_BELOW,
         values={"diversity": start["pixel_diversity"], "valid": start["valid"], "hue": start["hue_coverage"]},
         true="On random-coloured ellipses the DCGAN starts collapsed: after its first epoch its samples are "
-        "{diversity:.2f} times as varied as real images, nearly the same blob for every noise vector.",
+        "{diversity:.3f} times as varied as real images, nearly the same blob for every noise vector.",
         false="On random-coloured ellipses the DCGAN does not start collapsed this time: after its first "
-        "epoch its samples are already {diversity:.2f} times as varied as real images.",
+        "epoch its samples are already {diversity:.3f} times as varied as real images.",
     )
     values = {
         "fix": fix_label,
@@ -208,10 +219,10 @@ def _ellipse_claims(plain, fix, plain_summary, fix_summary, first, fix_label, cl
     claims.claim(
         "fix_not_valid_sooner",
         holds=(fix_valid if fix_valid is not None else never) >= (plain_valid if plain_valid is not None else never),
-        values={"fix": fix_label, "plain": _epoch(plain_valid), "fixed": _epoch(fix_valid)},
-        true="It does not draw valid ellipses sooner: half the samples are valid first at {plain} for the "
-        "plain DCGAN and at {fixed} with {fix}.",
-        false="It also draws valid ellipses sooner: half the samples are valid first at {fixed} with {fix}, "
+        values={"fix": fix_label, "plain": _at_epoch(plain_valid), "fixed": _at_epoch(fix_valid)},
+        true="It does not draw valid ellipses sooner: half the samples are valid first {plain} for the "
+        "plain DCGAN and {fixed} with {fix}.",
+        false="It does draw valid ellipses sooner: half the samples are valid first {fixed} with {fix}, "
         "against {plain} for the plain DCGAN.",
     )
 
@@ -260,7 +271,7 @@ def classifier_check(
         true="The measuring instrument is good enough to trust: on held-out avatars it reads every attribute "
         "but the hair colour right at least {level:.0%} of the time (lowest: {worst}, {worst_accuracy:.0%}).",
         false="The measuring instrument is not good enough to trust blindly: on held-out avatars it reads "
-        "{worst} right only {worst_accuracy:.0%} of the time (we want {level:.0%}), so the face scores below "
+        "the {worst} right only {worst_accuracy:.0%} of the time (we want {level:.0%}), so the face scores below "
         "are rough.",
     )
     hardest = min(accuracy, key=accuracy.get)
@@ -296,8 +307,11 @@ def compare_faces(face_metrics: dict[str, list[dict]], reference: dict, fix_labe
         glued[f"faces_{key}_coverage"] = float(table.loc["coverage", label])
         glued[f"faces_{key}_kid"] = float(table.loc["kid", label])
     plain = means["plain DCGAN"]
-    for claim_id, label in (("faces_fix_helps", fix_label), ("faces_average_helps", "weight average")):
-        _helps_claim(claims, claim_id, label, means[label], plain)
+    for claim_id, label, words in (
+        ("faces_fix_helps", fix_label, fix_label),
+        ("faces_average_helps", "weight average", "the weight average"),
+    ):
+        _helps_claim(claims, claim_id, words, means[label], plain)
     start = face_metrics["plain DCGAN"][1]["coverage"]
     claims.claim(
         "faces_start_collapsed",
@@ -327,7 +341,7 @@ def _helps_claim(claims: ClaimsRecord, claim_id: str, label: str, candidate: dic
     if better_coverage == closer:
         verdict = "helps" if closer else "does not help"
     else:
-        verdict = "is mixed"
+        verdict = "gives mixed results"
     values = {
         "label": label,
         "verdict": verdict,
