@@ -81,6 +81,12 @@
     var seed = config.seed || 0;
     var element = context.element;
 
+    // The theme draws HTML outputs on a light panel in dark mode; the app brings its own background.
+    element.style.background = "var(--pst-color-background)";
+    element.style.color = "var(--pst-color-text-base)";
+    element.style.border = "1px solid var(--pst-color-border)";
+    element.style.borderRadius = "0.4em";
+    element.style.padding = "0.7em";
     var controls = document.createElement("div");
     controls.style.cssText = "display:flex;flex-wrap:wrap;gap:0.5em 1em;align-items:center;margin-bottom:0.6em;" +
       "color:var(--pst-color-text-base)";

@@ -93,5 +93,11 @@ def metric_curves(
             if reference is not None:
                 figure.add_hline(y=reference, line={"dash": "dot", "color": color}, row=1, col=index)
         figure.update_xaxes(title_text="epoch", row=1, col=index)
-    figure.update_layout(title=title, height=330, margin={"t": 70, "b": 40, "l": 40, "r": 20})
+    figure.update_annotations(font_size=11)  # the panel titles, which must not run into each other
+    figure.update_layout(
+        title=title,
+        height=360,
+        margin={"t": 70, "b": 40, "l": 40, "r": 20},
+        legend={"orientation": "h", "y": -0.25},  # below the panels: the panels get the width
+    )
     return figure

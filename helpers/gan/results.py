@@ -332,6 +332,9 @@ def compare_faces(face_metrics: dict[str, list[dict]], reference: dict, fix_labe
         false="Over the first half of training {fix} covers no more of the modes than the plain DCGAN "
         "({fixed:.0%} on average against {plain:.0%}), unlike on the ellipses.",
     )
+    rows = {"coverage": "coverage (mean)", "kid": "kernel distance"}
+    rows |= {f"coverage_{name}": f"coverage: {LABELS.get(name, name)}" for name in ATTRIBUTES}
+    table.index = [rows.get(name, name) for name in table.index]
     return Result(table.round(3), glued)
 
 
@@ -449,6 +452,6 @@ def export_face_app(run: GanRun, seed: int) -> tuple[dict, float]:
     noise = np.random.default_rng(seed).standard_normal((4, run.config.noise_dim)).astype(np.float32)
     attributes = one_hot_conditions(counts, {name: np.arange(4) % count for name, count in counts.items()})
     path = browser.export_onnx(
-        run.average_generator, browser.site_model_dir("faces") / "generator.onnx", [noise, attributes]
+        run.average_generator, browser.site_model_dir("faces") / "generator.onnx", [noise, attributes], verbose=False
     )
     return {"generator": path}, path.stat().st_size / 1e6
