@@ -15,16 +15,11 @@ import numpy as np
 import pytest
 from conftest import SMALL_PARAMETERS, claims, glued
 
+from helpers.gan.faces import LABELS  # the words the page uses for each attribute
+
 NAME = "05_cartoon_avatars.ipynb"
 SMALL = SMALL_PARAMETERS[NAME]
 ATTRIBUTES = ("hair", "hairColor", "skinColor", "clothingColor", "eyes")
-LABELS = {
-    "hair": "hair style",
-    "hairColor": "hair colour",
-    "skinColor": "skin",
-    "clothingColor": "clothing colour",
-    "eyes": "eyes",
-}
 
 pytestmark = pytest.mark.notebook
 
