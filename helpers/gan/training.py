@@ -403,17 +403,26 @@ def _progress(verbose: bool, title: str | None) -> ProgressBlock | None:
     return progress
 
 
+#: The scores a progress line shows (the rest are in ``GanRun.metrics``): enough to follow a run.
+PROGRESS_SCORES = ("valid", "hue_coverage", "angle_coverage", "pixel_diversity", "coverage", "kid")
+
+
 def _epoch_line(state: _State, epochs: int, averaged: bool) -> str:
-    """The progress line of the last epoch: seconds, losses, scores (and the average's coverage)."""
-    shown = ", ".join(f"{k} {v:.3f}" for k, v in state.metrics[-1].items() if isinstance(v, float))
+    """The progress line of the last epoch: seconds, losses, the main scores (and the average's coverage)."""
+    scores = state.metrics[-1]
+    shown = [f"{name} {scores[name]:.3f}" for name in PROGRESS_SCORES if isinstance(scores.get(name), float)]
+    agreement = [value for name, value in scores.items() if name.startswith("agreement_")]
+    if agreement:
+        shown.append(f"agreement {np.mean(agreement):.3f}")
+    line = ", ".join(shown)
     if averaged:
         for name in ("coverage", "hue_coverage"):
             if name in state.average_metrics[-1]:
-                shown += f" (average: {name} {state.average_metrics[-1][name]:.3f})"
+                line += f" (average: {name} {state.average_metrics[-1][name]:.3f})"
                 break
     return (
         f"epoch {state.epoch}/{epochs}: {state.seconds[-1]:.1f} s, loss D {state.losses['discriminator'][-1]:.3f} "
-        f"G {state.losses['generator'][-1]:.3f}" + (f"; {shown}" if shown else "")
+        f"G {state.losses['generator'][-1]:.3f}" + (f"; {line}" if line else "")
     )
 
 
