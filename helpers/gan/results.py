@@ -153,7 +153,8 @@ def ellipse_scores(runs: dict[str, GanRun]) -> Result:
     formed = [m["hue_coverage"] for m in runs["opaque_color"].metrics if m["valid"] >= 0.5]
     glued["opaque_color_hue_min_formed"] = min(formed) if formed else 0.0
     glued["opaque_color_epochs_formed"] = len(formed)
-    return Result(pd.DataFrame(rows).T.round(3), glued)
+    table = pd.DataFrame(rows).T.round(3).astype(object).where(lambda t: t.notna(), "–")  # no hue on white
+    return Result(table, glued)
 
 
 def compare_fix_on_ellipses(plain: GanRun, fix: GanRun, fix_label: str, claims: ClaimsRecord) -> Result:
