@@ -34,8 +34,8 @@ import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 from helpers.gan import draw_ellipses  # noqa: E402
-from helpers.gan.models import build_discriminator, build_generator, get_config  # noqa: E402
-from helpers.gan.training import _make_train_step  # noqa: E402
+from helpers.gan.models import get_config  # noqa: E402
+from helpers.gan.training import GanNetworks, make_train_step  # noqa: E402
 
 EPOCH_IMAGES = 10_000
 POST_EPOCHS = 50
@@ -45,16 +45,12 @@ def make_step(name: str, size: int, batch: int, seed: int):
     """A compiled training step for one configuration and a batch of its images and noise."""
     config = get_config(name)
     keras.utils.set_random_seed(seed)
-    generator, discriminator = build_generator(size, config), build_discriminator(size, config)
-    g_optimizer = keras.optimizers.Adam(config.learning_rate, beta_1=config.beta_1)
-    d_optimizer = keras.optimizers.Adam(config.learning_rate, beta_1=config.beta_1)
-    g_optimizer.build(generator.trainable_variables)
-    d_optimizer.build(discriminator.trainable_variables)
-    step = _make_train_step(generator, discriminator, g_optimizer, d_optimizer, config, ())
+    networks = GanNetworks.build(size, config)
+    step = make_train_step(networks, config)
     images, _ = draw_ellipses(batch, size, "opaque_color", seed=seed)
     noise = np.random.default_rng(seed).standard_normal((batch, config.noise_dim)).astype(np.float32)
     inputs = (tf.constant(images), tf.constant(noise))
-    weights = generator.count_params(), discriminator.count_params()
+    weights = networks.generator.count_params(), networks.discriminator.count_params()
     return step, inputs, weights
 
 

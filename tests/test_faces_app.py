@@ -10,6 +10,7 @@ the pixels Python produces (rounding may differ by one level).
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import numpy as np
@@ -70,7 +71,9 @@ def site(tmp_path_factory):
         models={"generator": onnx_file},
         config={
             "attributes": {name: list(faces.ATTRIBUTES[name]) for name in ATTRIBUTES},
-            "labels": {name: name for name in ATTRIBUTES},
+            "names": {name: faces.value_names(name) for name in ATTRIBUTES},
+            "swatches": {name: name.endswith("Color") for name in ATTRIBUTES},
+            "labels": {name: faces.LABELS[name] for name in ATTRIBUTES},
             "noise_dim": 100,
             "size": SIZE,
             "faces": 8,
@@ -96,10 +99,14 @@ def test_browser_draws_pythons_faces(site, open_page):
         page, log = open_page(f"{url}/notebooks/faces.html")
         page.wait_for_function("() => document.querySelector('[data-ready], [data-failed]')", timeout=60_000)
         assert page.query_selector("[data-failed]") is None, page.inner_text("body")
-        # One dropdown per attribute, with every value, and faces drawn on load.
+        # One dropdown per attribute, with every value in words (colours by name, with a swatch), faces drawn.
         for name in ATTRIBUTES:
             options = page.eval_on_selector(f"select[name={name}]", "s => Array.from(s.options, o => o.textContent)")
-            assert options == list(faces.ATTRIBUTES[name])
+            assert options == faces.value_names(name)
+            assert not any(re.fullmatch("[0-9a-f]{6}", option) for option in options)
+        assert page.eval_on_selector_all(".faces-swatch", "s => s.length") == 3
+        swatch = "() => getComputedStyle(document.querySelectorAll('.faces-swatch')[2]).backgroundColor"
+        assert page.evaluate(swatch) == "rgb(69, 109, 255)"  # clothing colour 0: blue, 456dff
         first = page.evaluate("() => document.querySelector('.twoplustwo-browser-model').facesApp.lastPixels")
         assert len(first) == 8 * SIZE * SIZE * 3
         # Same noise and attributes as Python: the same pixels.
@@ -117,4 +124,9 @@ def test_browser_draws_pythons_faces(site, open_page):
         page.wait_for_function(redrawn, timeout=20_000)
         after = page.evaluate("() => document.querySelector('.twoplustwo-browser-model').facesApp.lastPixels")
         assert after != first
+        assert page.evaluate(swatch) == "rgb(109, 187, 88)"  # clothing colour 3: green, 6dbb58
+        # In a column narrower than the 8 faces, the canvas shrinks to fit.
+        page.evaluate("() => { document.body.style.width = '500px'; }")
+        width = page.evaluate("() => document.querySelector('.twoplustwo-browser-model canvas').clientWidth")
+        assert 0 < width <= 500
         assert log.problems() == []

@@ -9,7 +9,7 @@ import pytest
 
 from helpers.gan import build_dcgan, draw_ellipses, load_faces, train_gan
 from helpers.gan import faces as faces_module
-from helpers.gan.figures import grid, snapshot_animation
+from helpers.gan.figures import epochs_shown, grid, snapshot_epochs
 from helpers.gan.metrics import EllipseScorer, FaceScorer, kernel_distance, pixel_statistics, train_attribute_classifier
 from helpers.gan.training import check_images
 
@@ -273,12 +273,25 @@ def test_train_gan_bad_conditional_labels():
 
 # --- faces ---------------------------------------------------------------------------------
 
-needs_node = pytest.mark.skipif(
-    shutil.which("node") is None or shutil.which("npm") is None, reason="DiceBear rendering needs Node.js and npm"
-)
+def test_node_and_npm_are_installed():
+    # The README requires Node.js with npm (chapter 5 renders its faces with it): missing, it fails.
+    missing = [name for name in ("node", "npm") if shutil.which(name) is None]
+    assert not missing, f"{' and '.join(missing)} not found: chapter 5 needs Node.js 18 or newer with npm (README)"
 
 
-@needs_node
+def test_the_avatar_renderer_is_package_data():
+    # A wheel (Colab) carries the Node project: it lives inside helpers, and pyproject lists its files.
+    import tomllib
+    from conftest import ROOT
+
+    project = faces_module.NODE_PROJECT
+    assert ROOT / "helpers" in project.parents
+    files = {"render.mjs", "package.json", "package-lock.json"}
+    assert files <= {path.name for path in project.iterdir()}
+    listed = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["helpers.gan"]
+    assert {f"avatars/{name}" for name in files} <= set(listed)
+
+
 def test_dicebear_faces_are_seeded_and_labelled():
     images, codes = load_faces(12, size=32, seed=0)
     again, codes_again = load_faces(12, size=32, seed=0)
@@ -366,19 +379,48 @@ def test_face_scorer_and_kernel_distance():
     assert collapsed["coverage_shade"] == 0.5 and collapsed["agreement_shade"] == 0.0
 
 
+def test_classifier_held_out_faces_steer_nothing():
+    # Issue 16: the attribute classifiers' held-out part only reports. Replace every held-out
+    # image and label by something else: the trained weights are the same, only the score moves.
+    from helpers.gan.metrics import holdout_split, shared_images
+
+    rng = np.random.default_rng(1)
+    codes = {"shade": rng.integers(0, 2, 60)}
+    images = np.where(codes["shade"][:, None, None, None] == 0, -0.6, 0.6) * np.ones((1, 16, 16, 3))
+    images = (images + rng.normal(0, 0.1, images.shape)).clip(-1, 1).astype(np.float32)
+    held_out, trained_on = holdout_split(60, seed=2)
+    assert len(held_out) == 12 and not set(held_out) & set(trained_on)
+    swapped_images, swapped_codes = images.copy(), {"shade": codes["shade"].copy()}
+    swapped_images[held_out] = rng.uniform(-1, 1, swapped_images[held_out].shape)
+    swapped_codes["shade"][held_out] = 1 - swapped_codes["shade"][held_out]
+    first = train_attribute_classifier(images, codes, {"shade": 2}, epochs=2, seed=2)
+    second = train_attribute_classifier(swapped_images, swapped_codes, {"shade": 2}, epochs=2, seed=2)
+    np.testing.assert_array_equal(first.holdout_index, held_out)
+    for a, b in zip(first.model.get_weights(), second.model.get_weights(), strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert first.holdout_accuracy != second.holdout_accuracy
+    assert shared_images(images[:5], images) == 5 and shared_images(swapped_images[held_out], images) == 0
+
+
 # --- figures -------------------------------------------------------------------------------
 
 
-def test_snapshot_animation_has_one_frame_per_epoch():
+def test_snapshot_epochs_shows_one_labelled_grid_per_epoch():
+    import matplotlib.pyplot as plt
+
     images, labels = tiny_ellipses()
     snapshots = np.stack([images[:16], images[16:32], images[32:48]])
-    figure = snapshot_animation(snapshots, title="three epochs")
-    assert len(figure.frames) == 3
-    assert [step["label"] for step in figure.layout.sliders[0].steps] == ["epoch 0", "epoch 1", "epoch 2"]
-    assert all(frame.data[0].source.startswith("data:image/png;base64,") for frame in figure.frames)
+    figure = snapshot_epochs(snapshots, title="three epochs")
+    titles = [ax.get_title() for ax in figure.axes if ax.get_images()]
+    assert titles == ["untrained", "epoch 1", "epoch 2"]
+    np.testing.assert_array_equal(figure.axes[2].get_images()[0].get_array(), grid(images[32:48]))
+    plt.close(figure)
     assert grid(images[:16]).shape == (4 * 17 - 1, 4 * 17 - 1, 3)
+    # Fifty epochs: twelve of them, evenly spaced, the first and the last among them.
+    assert epochs_shown(50) == [0, 5, 9, 14, 18, 23, 27, 32, 36, 41, 45, 50]
+    assert epochs_shown(10) == list(range(11))
     with pytest.raises(ValueError, match="snapshots must have shape"):
-        snapshot_animation(images)
+        snapshot_epochs(images)
 
 
 def test_face_picker_widget_redraws_on_choice_and_button():
@@ -391,7 +433,7 @@ def test_face_picker_widget_redraws_on_choice_and_button():
     image = picker.children[-1]
     first = bytes(image.value)
     assert first.startswith(b"\x89PNG") and [label for label, _ in dropdown.options] == list(
-        faces_module.ATTRIBUTES["eyes"]
+        faces_module.value_names("eyes")
     )
     dropdown.value = 3
     assert bytes(image.value) != first

@@ -4,8 +4,13 @@
  * Started by twoplustwo_models.js on the chapter page (see its header). The page's config
  * (written by helpers.browser.show_browser_model in notebooks/05_cartoon_avatars.ipynb):
  *   attributes: {name: [value, ...]}  the generator's attributes, in its input order
+ *   names:      {name: [word per value]}  what the dropdowns show (colours by name, not hex)
+ *   swatches:   {name: true}  attributes whose values are hex colours, shown as a swatch too
  *   labels:     {name: "shown name"}
  *   noise_dim, size, faces (how many to draw), seed (first noise seed)
+ *
+ * Styled only with the theme's CSS variables, so light and dark modes both work. The faces
+ * are drawn on a canvas that shrinks to the column's width (never wider than the column).
  * The model "generator" takes noise float32[n, noise_dim] and the attributes one-hot,
  * concatenated in that order, float32[n, sum of counts]; it returns float32[n, size, size, 3]
  * in [-1, 1], turned into pixels as Python does: round((x + 1) * 127.5), clipped to 0..255.
@@ -76,34 +81,59 @@
     var seed = config.seed || 0;
     var element = context.element;
 
+    // The theme draws HTML outputs on a light panel in dark mode; the app brings its own background.
+    element.style.background = "var(--pst-color-background)";
+    element.style.color = "var(--pst-color-text-base)";
+    element.style.border = "1px solid var(--pst-color-border)";
+    element.style.borderRadius = "0.4em";
+    element.style.padding = "0.7em";
     var controls = document.createElement("div");
-    controls.style.cssText = "display:flex;flex-wrap:wrap;gap:0.6em;align-items:center;margin-bottom:0.6em";
+    controls.style.cssText = "display:flex;flex-wrap:wrap;gap:0.5em 1em;align-items:center;margin-bottom:0.6em;" +
+      "color:var(--pst-color-text-base)";
     var selects = {};
     names.forEach(function (name) {
       var label = document.createElement("label");
-      label.textContent = ((config.labels || {})[name] || name) + " ";
+      label.style.cssText = "display:inline-flex;align-items:center;gap:0.35em";
+      label.appendChild(document.createTextNode((config.labels || {})[name] || name));
       var select = document.createElement("select");
       select.name = name;
+      select.style.cssText = "background:var(--pst-color-background);color:var(--pst-color-text-base);" +
+        "border:1px solid var(--pst-color-border);border-radius:0.25em;padding:0.1em 0.3em";
+      var words = (config.names || {})[name] || attributes[name];
       attributes[name].forEach(function (value, code) {
         var option = document.createElement("option");
         option.value = String(code);
-        option.textContent = value;
+        option.textContent = words[code];
         select.appendChild(option);
       });
       label.appendChild(select);
+      if ((config.swatches || {})[name]) {
+        var swatch = document.createElement("span");
+        swatch.className = "faces-swatch";
+        swatch.style.cssText = "display:inline-block;width:1.1em;height:1.1em;border-radius:0.2em;" +
+          "border:1px solid var(--pst-color-border)";
+        var paint = function () { swatch.style.background = "#" + attributes[name][Number(select.value)]; };
+        select.addEventListener("change", paint);
+        paint();
+        label.appendChild(swatch);
+      }
       controls.appendChild(label);
       selects[name] = select;
     });
     var button = document.createElement("button");
     button.type = "button";
     button.textContent = "new faces";
+    button.style.cssText = "background:var(--pst-color-surface);color:var(--pst-color-text-base);" +
+      "border:1px solid var(--pst-color-border);border-radius:0.25em;padding:0.15em 0.7em;cursor:pointer";
     controls.appendChild(button);
     var canvas = document.createElement("canvas");
     canvas.width = count * (size + 1) * scale;
     canvas.height = size * scale;
-    canvas.style.imageRendering = "pixelated";
+    // As wide as it is drawn at most, and never wider than the column.
+    canvas.style.cssText = "display:block;width:100%;max-width:" + canvas.width + "px;height:auto;" +
+      "image-rendering:pixelated";
     var status = document.createElement("p");
-    status.style.fontSize = "0.85em";
+    status.style.cssText = "font-size:0.85em;color:var(--pst-color-text-base)";
     element.appendChild(controls);
     element.appendChild(canvas);
     element.appendChild(status);
@@ -126,8 +156,7 @@
 
     function draw(pixels, n) {
       var ctx = canvas.getContext("2d");
-      ctx.fillStyle = "#ffffff";
-      ctx.fillRect(0, 0, canvas.width, canvas.height);
+      ctx.clearRect(0, 0, canvas.width, canvas.height);  // the gaps show the page's own background
       ctx.imageSmoothingEnabled = false;
       var tile = document.createElement("canvas");
       tile.width = size;

@@ -3,8 +3,9 @@
 Modules, one per concern:
 
 - ``helpers.gan.ellipses``: the three seeded ellipse data sets of the post's story, with labels.
-- ``helpers.gan.faces``: cartoon faces: DiceBear "personas" rendered offline with Node, and a
-  Cartoon Set folder reader, with each face's attributes.
+- ``helpers.gan.faces``: cartoon faces: DiceBear "personas" rendered offline with Node (the
+  Node project ``helpers/gan/avatars`` is package data, installed with npm on first use), and
+  a Cartoon Set folder reader, with each face's attributes and the words the page uses for them.
 - ``helpers.gan.models``: the post's DCGAN (``"original"``), the book's narrower one, the
   candidate fixes for mode collapse as named configurations (spectral normalisation, the
   chapter's fix; two time-scales; DiffAugment; packed discriminator; minibatch standard
@@ -15,8 +16,9 @@ Modules, one per concern:
   ``GanRun``.
 - ``helpers.gan.metrics``: mode collapse measured: ellipses read back from image moments,
   coverage of modes, attribute classifiers and a kernel distance for faces.
-- ``helpers.gan.figures``: the per-epoch samples as a plotly animation for the static page,
-  and the score curves.
+- ``helpers.gan.figures``: the per-epoch samples (one static figure per run) and the score curves.
+- ``helpers.gan.results``: each section's numbers, tables and claims (``helpers.claims``) as
+  one call returning a small result, and the browser app's export and config.
 - ``helpers.gan.widgets``: the conditional generator's attribute dropdowns (ipywidgets).
 
 The in-browser version of the conditional generator is ``book/_static/faces_app.js``

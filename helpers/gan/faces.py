@@ -2,7 +2,7 @@
 
 The post trained on Google's Cartoon Set (10k version, CC BY 4.0), which cannot be downloaded
 here. The default source is DiceBear's "personas" style (artwork by Draftbit, CC BY 4.0),
-rendered to pixels by a small Node project in ``scripts/avatars`` (``@dicebear/core``,
+rendered to pixels by a small Node project in ``helpers/gan/avatars`` (package data) (``@dicebear/core``,
 ``@dicebear/personas`` and ``@resvg/resvg-js``, versions pinned by its ``package-lock.json``).
 Python draws each avatar's attributes (seeded, uniformly over every value the style offers),
 Node renders exactly those, so every image comes with its labels. Renders are cached under
@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -28,7 +29,8 @@ from helpers.checks import check_int
 from helpers.data import cache_dir
 from helpers.gan.ellipses import check_image_size
 
-NODE_PROJECT = Path(__file__).resolve().parents[2] / "scripts" / "avatars"
+#: The Node project rendering the avatars: package data of ``helpers`` (so a wheel carries it, e.g. on Colab).
+NODE_PROJECT = Path(__file__).resolve().parent / "avatars"
 
 #: Every value of every personas attribute (the style's own lists, in its order).
 ATTRIBUTES: dict[str, tuple[str, ...]] = {
@@ -63,6 +65,35 @@ ATTRIBUTES: dict[str, tuple[str, ...]] = {
     "body": ("squared", "rounded", "small", "checkered"),
     "facialHair": ("none", "beardMustache", "pyramid", "walrus", "goatee", "shadow", "soulPatch"),
 }
+#: How the page names each attribute.
+LABELS = {
+    "hair": "hair style",
+    "hairColor": "hair colour",
+    "skinColor": "skin",
+    "clothingColor": "clothing colour",
+    "eyes": "eyes",
+    "mouth": "mouth",
+    "nose": "nose",
+    "body": "body",
+    "facialHair": "facial hair",
+}
+#: Words for the style's colours (the pickers show these and a swatch, not hex codes).
+COLOUR_NAMES = {
+    "hairColor": ("near-black", "dark brown", "red", "pink", "copper", "ginger", "silver"),
+    "skinColor": ("pale", "light", "peach", "medium", "tan", "brown", "dark brown"),
+    "clothingColor": ("blue", "turquoise", "purple", "green", "red", "yellow", "pink"),
+}
+
+
+def value_names(name: str) -> list[str]:
+    """What a picker shows for each value of attribute ``name``: a colour's word, else the value, spaced."""
+    if name not in ATTRIBUTES:
+        raise ValueError(f"unknown attribute {name!r}; allowed: {', '.join(ATTRIBUTES)}")
+    if name in COLOUR_NAMES:
+        return list(COLOUR_NAMES[name])
+    return [re.sub(r"(?<=[a-z])(?=[A-Z])", " ", value).lower() for value in ATTRIBUTES[name]]
+
+
 #: The style shows facial hair on 10% of faces by default; we keep that share.
 FACIAL_HAIR_PROBABILITY = 0.1
 BACKGROUND = "ffffff"

@@ -1,14 +1,12 @@
-"""Figures for chapter 5: the 16 fixed samples per epoch as an animation that works in the static page.
+"""Figures for chapter 5: the 16 fixed samples per epoch, and the score curves.
 
-``snapshot_animation`` draws each epoch's 4x4 grid as one plotly frame (a PNG embedded as a
-data URI in a ``go.Image``, a few kB per frame instead of a JSON array of every pixel) with a
-slider and a play button: plotly.js animates it in the reader's browser, no kernel needed.
+``snapshot_epochs`` draws each epoch's 4x4 grid of the 16 fixed samples side by side, as the
+post showed them after every epoch: a static matplotlib figure, which the book writes out
+as a PNG file (no megabytes of inline image data in the page). ``metric_curves`` plots the
+scores per epoch with plotly.
 """
 
 from __future__ import annotations
-
-import base64
-import io
 
 import numpy as np
 import plotly.graph_objects as go
@@ -31,74 +29,36 @@ def grid(images: np.ndarray, columns: int = 4, gap: int = 1) -> np.ndarray:
     return canvas
 
 
-def png_data_uri(picture: np.ndarray, scale: int = 1) -> str:
-    """A ``uint8`` RGB array as a ``data:image/png;base64,...`` URI (nearest-neighbour upscaled)."""
-    from PIL import Image
-
-    image = Image.fromarray(picture)
-    if scale > 1:
-        image = image.resize((picture.shape[1] * scale, picture.shape[0] * scale), Image.Resampling.NEAREST)
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=True)
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+def epochs_shown(epochs: int, most: int = 12) -> list[int]:
+    """Which of the snapshots 0..``epochs`` a figure shows: all, or ``most`` evenly spaced (first and last kept)."""
+    if epochs + 1 <= most:
+        return list(range(epochs + 1))
+    return sorted({int(round(value)) for value in np.linspace(0, epochs, most)})
 
 
-def snapshot_animation(
-    snapshots: np.ndarray, title: str = "", labels: list[str] | None = None, scale: int = 3, columns: int = 4
-) -> go.Figure:
-    """Plotly figure with one frame per epoch of ``snapshots`` (``(epochs + 1, 16, h, w, 3)``), slider and play."""
+def snapshot_epochs(snapshots: np.ndarray, title: str = "", columns: int = 6, most: int = 12):
+    """The 16 fixed samples after each epoch, one labelled 4x4 grid per epoch (a matplotlib figure).
+
+    ``snapshots``: ``(epochs + 1, 16, h, w, 3)`` in [-1, 1], index 0 the untrained generator.
+    A static picture (in the book a PNG file, not inline data), read left to right, row by
+    row; with more than ``most`` snapshots, ``most`` of them evenly spaced.
+    """
+    import matplotlib.pyplot as plt
+
     snapshots = np.asarray(snapshots)
     if snapshots.ndim != 5 or len(snapshots) == 0:
         raise ValueError(f"snapshots must have shape (epochs + 1, samples, h, w, 3), got {snapshots.shape}")
-    labels = labels or [f"epoch {epoch}" for epoch in range(len(snapshots))]
-    sources = [png_data_uri(grid(frame, columns), scale) for frame in snapshots]
-    height, width = grid(snapshots[0], columns).shape[:2]
-    figure = go.Figure(
-        data=[go.Image(source=sources[-1], hoverinfo="skip")],
-        frames=[
-            go.Frame(data=[go.Image(source=source, hoverinfo="skip")], name=label)
-            for source, label in zip(sources, labels, strict=True)
-        ],
-    )
-    step_args = {"mode": "immediate", "frame": {"duration": 0, "redraw": True}, "transition": {"duration": 0}}
-    figure.update_layout(
-        title=title,
-        width=max(360, width * scale + 80),
-        height=height * scale + 190,
-        margin={"l": 20, "r": 20, "t": 50, "b": 20},
-        xaxis={"visible": False},
-        yaxis={"visible": False},
-        updatemenus=[
-            {
-                "type": "buttons",
-                "showactive": False,
-                "x": 0.0,
-                "y": -0.02,
-                "xanchor": "left",
-                "yanchor": "top",
-                "direction": "left",
-                "buttons": [
-                    {
-                        "label": "▶ play",
-                        "method": "animate",
-                        "args": [None, {**step_args, "frame": {"duration": 400, "redraw": True}, "fromcurrent": False}],
-                    },
-                    {"label": "❚❚", "method": "animate", "args": [[None], step_args]},
-                ],
-            }
-        ],
-        sliders=[
-            {
-                "active": len(sources) - 1,
-                "x": 0.22,
-                "len": 0.78,
-                "y": 0.0,
-                "yanchor": "top",
-                "currentvalue": {"prefix": ""},
-                "steps": [{"label": label, "method": "animate", "args": [[label], step_args]} for label in labels],
-            }
-        ],
-    )
+    shown = epochs_shown(len(snapshots) - 1, most)
+    rows = -(-len(shown) // columns)
+    figure, axes = plt.subplots(rows, columns, figsize=(9, 1.75 * rows + 0.4), squeeze=False)
+    for ax in axes.flat:
+        ax.axis("off")
+    for ax, epoch in zip(axes.flat, shown):
+        ax.imshow(grid(snapshots[epoch]), interpolation="nearest")
+        ax.set_title("untrained" if epoch == 0 else f"epoch {epoch}", fontsize=9)
+    if title:
+        figure.suptitle(title, fontsize=11)
+    figure.tight_layout()
     return figure
 
 
@@ -108,7 +68,8 @@ def metric_curves(
     """One panel per score: a line per run over epochs, and each run's real-data value dotted."""
     from plotly.subplots import make_subplots
 
-    figure = make_subplots(rows=1, cols=len(names), subplot_titles=names, horizontal_spacing=0.06)
+    titles = [name.replace("_", " ").replace("skinColor", "skin").replace("kid", "kernel distance") for name in names]
+    figure = make_subplots(rows=1, cols=len(names), subplot_titles=titles, horizontal_spacing=0.06)
     palette = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e"]
     for index, name in enumerate(names, start=1):
         for color, (label, metrics) in zip(palette, runs.items(), strict=False):  # at most 5 runs per figure
@@ -132,5 +93,11 @@ def metric_curves(
             if reference is not None:
                 figure.add_hline(y=reference, line={"dash": "dot", "color": color}, row=1, col=index)
         figure.update_xaxes(title_text="epoch", row=1, col=index)
-    figure.update_layout(title=title, height=330, margin={"t": 70, "b": 40, "l": 40, "r": 20})
+    figure.update_annotations(font_size=11)  # the panel titles, which must not run into each other
+    figure.update_layout(
+        title=title,
+        height=360,
+        margin={"t": 70, "b": 40, "l": 40, "r": 20},
+        legend={"orientation": "h", "y": -0.25},  # below the panels: the panels get the width
+    )
     return figure

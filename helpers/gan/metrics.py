@@ -213,6 +213,8 @@ class AttributeClassifier:
     features_model: keras.Model
     counts: dict[str, int]
     holdout_accuracy: dict[str, float]
+    #: Which of the training images were held out (scored, never trained on).
+    holdout_index: np.ndarray | None = None
 
     def predict(self, images: np.ndarray) -> dict[str, np.ndarray]:
         """Each image's most likely code per attribute."""
@@ -223,6 +225,23 @@ class AttributeClassifier:
     def features(self, images: np.ndarray) -> np.ndarray:
         """The penultimate layer, the space the kernel distance is measured in."""
         return self.features_model.predict(images, batch_size=256, verbose=0)
+
+
+def holdout_split(n: int, seed: int = 0, holdout: float = 0.2) -> tuple[np.ndarray, np.ndarray]:
+    """``(held_out, trained_on)`` indices of ``n`` labelled images: a seeded fifth (``holdout``) held out.
+
+    Training runs a fixed number of epochs, so the held-out part steers nothing: it only
+    reports the accuracy.
+    """
+    order = np.random.default_rng(seed).permutation(n)
+    n_holdout = max(1, int(holdout * n))
+    return order[:n_holdout], order[n_holdout:]
+
+
+def shared_images(images: np.ndarray, others: np.ndarray) -> int:
+    """How many of ``images`` are pixel-identical to one of ``others``."""
+    seen = {np.ascontiguousarray(image).tobytes() for image in others}
+    return sum(np.ascontiguousarray(image).tobytes() in seen for image in images)
 
 
 def train_attribute_classifier(
@@ -239,10 +258,7 @@ def train_attribute_classifier(
     if not counts:
         raise ValueError("counts must name at least one attribute")
     keras.utils.set_random_seed(seed)
-    n = len(images)
-    order = np.random.default_rng(seed).permutation(n)
-    n_holdout = max(1, int(holdout * n))
-    test, train = order[:n_holdout], order[n_holdout:]
+    test, train = holdout_split(len(images), seed, holdout)
     size = images.shape[1]
     inputs = keras.Input((size, size, 3))
     x = inputs
@@ -256,7 +272,7 @@ def train_attribute_classifier(
     model.compile(optimizer=keras.optimizers.Adam(1e-3), loss=["sparse_categorical_crossentropy"] * len(heads))
     targets = [np.asarray(codes[name])[train] for name in counts]
     model.fit(images[train], targets, batch_size=32, epochs=epochs, verbose=verbose, shuffle=True)
-    classifier = AttributeClassifier(model, keras.Model(inputs, features), dict(counts), {})
+    classifier = AttributeClassifier(model, keras.Model(inputs, features), dict(counts), {}, test)
     predicted = classifier.predict(images[test])
     classifier.holdout_accuracy = {
         name: float((predicted[name] == np.asarray(codes[name])[test]).mean()) for name in counts

@@ -221,13 +221,6 @@ def build_dcgan(size: int = 32, config: str | DcganConfig = "book") -> tuple[ker
     return build_generator(size, config), build_discriminator(size, config)
 
 
-def with_packing(config: str | DcganConfig, pack: int = 2) -> DcganConfig:
-    """``config`` with a packed discriminator (PacGAN, Lin et al. 2018): it judges ``pack`` images at once."""
-    config = get_config(config)
-    pack = check_int("pack", pack, minimum=1, maximum=8)
-    return replace(config, name=f"{config.name.removesuffix('_packed')}_packed" if pack > 1 else config.name, pack=pack)
-
-
 def conditional_config(
     config: str | DcganConfig = "book",
     class_weight: float = 1.0,

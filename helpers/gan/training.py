@@ -36,7 +36,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from helpers.checks import check_int
+from helpers.checks import check_float, check_int
+from helpers.display import ProgressBlock
 from helpers.gan.ellipses import check_image_size
 from helpers.gan.models import DcganConfig, build_discriminator, build_generator, get_config
 
@@ -166,8 +167,8 @@ def train_gan(
     conditions)`` when conditional) returns a dict of scores. ``stop_after`` ends the run
     after that epoch (as if killed), leaving the checkpoint to resume from. ``average``: decay
     of the generator weight average (see the module docstring), ``None`` for none. With
-    ``verbose``, one line per epoch, shown in a notebook as one block updated in place and
-    headed by ``title`` if given.
+    ``verbose``, one line per epoch, shown in a notebook as one block updated in place
+    (``helpers.display.ProgressBlock``) and headed by ``title`` if given.
     """
     images = check_images(images)
     config = get_config(config)
@@ -175,166 +176,253 @@ def train_gan(
     seed = check_int("seed", seed, minimum=0)
     n_score = check_int("n_score", n_score, minimum=N_FIXED)
     if average is not None:
-        from helpers.checks import check_float
-
         average = check_float("average", average, minimum=0.0, maximum=1.0, inclusive_minimum=False)
-    size = images.shape[1]
-    batch_size = check_int("batch_size", batch_size if batch_size is not None else config.batch_size, minimum=1)
-    batch_size = min(batch_size, len(images))
-    batch_size -= batch_size % config.pack
-    if batch_size < config.pack:
-        raise ValueError(
-            f"images must hold at least {config.pack} images for config {config.name!r} "
-            f"(its discriminator judges {config.pack} at once), got {len(images)}"
-        )
+    batch_size = _batch_size(batch_size, config, len(images))
     conditional_on = dict(conditional_on or {})
-    codes = {}
-    if conditional_on:
-        if labels is None:
-            raise ValueError("conditional_on needs labels: each image's integer code for every attribute")
-        for name in conditional_on:
-            if name not in labels:
-                raise ValueError(f"labels has no attribute {name!r} (conditional_on names {list(conditional_on)})")
-            codes[name] = np.asarray(labels[name], dtype=np.int32)
-            if len(codes[name]) != len(images):
-                raise ValueError(f"labels[{name!r}] has {len(codes[name])} entries for {len(images)} images")
-        one_hot_conditions(conditional_on, codes)  # checks the code ranges
+    codes = _attribute_codes(labels, conditional_on, len(images))
     if scorer is None and labels is not None and "angle" in labels:
-        from helpers.gan.metrics import EllipseScorer
+        from helpers.gan.metrics import EllipseScorer  # metrics imports this module
 
         scorer = EllipseScorer(images, labels)
+    last_epoch = epochs if stop_after is None else min(epochs, check_int("stop_after", stop_after, minimum=1))
 
     keras.utils.set_random_seed(seed)
-    generator = build_generator(size, config, condition_dim=sum(conditional_on.values()))
-    class_counts = tuple(conditional_on.values())
-    discriminator = build_discriminator(size, config, class_counts=class_counts)
-    g_optimizer = keras.optimizers.Adam(config.learning_rate, beta_1=config.beta_1)
-    d_optimizer = keras.optimizers.Adam(
-        config.discriminator_learning_rate or config.learning_rate, beta_1=config.beta_1
-    )
-    g_optimizer.build(generator.trainable_variables)
-    d_optimizer.build(discriminator.trainable_variables)
-    average_generator = None
-    if average is not None:
-        average_generator = build_generator(
-            size, config, condition_dim=sum(conditional_on.values()), name="average_generator"
-        )
-        average_generator.set_weights(generator.get_weights())
-
-    fixed_rng = np.random.default_rng([seed, 2**31 - 1])
-    fixed_noise = fixed_rng.standard_normal((n_score, config.noise_dim)).astype(np.float32)
-    fixed_conditions = {}
-    if conditional_on:
-        # Score (and draw) with attributes drawn like the training set's, same draw every epoch.
-        picks = fixed_rng.integers(0, len(images), n_score)
-        fixed_conditions = {name: values[picks] for name, values in codes.items()}
-
-    def score(epoch_images: np.ndarray) -> dict:
-        if scorer is None:
-            return {}
-        return scorer(epoch_images, fixed_conditions) if conditional_on else scorer(epoch_images)
-
-    step = _make_train_step(
-        generator, discriminator, g_optimizer, d_optimizer, config, class_counts, average_generator, average
-    )
-    state = _State()
+    networks = GanNetworks.build(images.shape[1], config, conditional_on, average)
+    fixed_noise, fixed_conditions = _fixed_draw(seed, n_score, config.noise_dim, codes)
+    scoring = _Scoring(scorer, fixed_noise, conditional_on, fixed_conditions)
+    step = make_train_step(networks, config, average)
     checkpoint = Path(checkpoint_dir) / "gan_state.npz" if checkpoint_dir is not None else None
     fingerprint = _fingerprint(images, config, seed, {**conditional_on, "__average__": average})
-    saved_objects = [generator, discriminator, g_optimizer, d_optimizer] + (
-        [average_generator] if average_generator is not None else []
-    )
-    progress = None
-    if verbose:
-        # Chapter 3's progress block: one output updated in place, so a run is one box on the page.
-        from helpers.display import ProgressBlock
-
-        progress = ProgressBlock()
-        if title:
-            progress.add(title)
+    progress = _progress(verbose, title)
+    state = _State()
     if checkpoint is not None and checkpoint.exists():
-        state = _load(checkpoint, fingerprint, *saved_objects)
+        state = _load(checkpoint, fingerprint, *networks.saved_objects)
         if progress is not None:
             progress.add(f"resumed from {checkpoint} after epoch {state.epoch}")
     if state.epoch == 0:
-        first = generate(generator, fixed_noise, conditional_on, fixed_conditions)
-        state.snapshots = [first[:N_FIXED]]
-        state.metrics = [score(first)]
-        if average_generator is not None:
-            state.average_snapshots = [first[:N_FIXED]]
-            state.average_metrics = [state.metrics[0]]
-    reference = (
-        score(images[np.random.default_rng([seed, 7]).choice(len(images), min(n_score, len(images)), replace=False)])
-        if not conditional_on
-        else {}
-    )
-    if conditional_on and scorer is not None:
-        picks = np.random.default_rng([seed, 7]).choice(len(images), min(n_score, len(images)), replace=False)
-        reference = scorer(images[picks], {name: values[picks] for name, values in codes.items()})
-
-    batches = len(images) // batch_size
-    last_epoch = epochs if stop_after is None else min(epochs, check_int("stop_after", stop_after, minimum=1))
+        scoring.record_untrained(state, networks)
+    reference = scoring.reference(images, codes, seed)
     for epoch in range(state.epoch + 1, last_epoch + 1):
         start = time.perf_counter()
-        rng = np.random.default_rng([seed, epoch])
-        order = rng.permutation(len(images))
-        d_total = g_total = 0.0
-        for batch in range(batches):
-            index = order[batch * batch_size : (batch + 1) * batch_size]
-            noise = rng.standard_normal((batch_size, config.noise_dim)).astype(np.float32)
-            inputs = [tf.constant(images[index]), tf.constant(noise)]
-            if conditional_on:
-                wanted = rng.integers(0, len(images), batch_size)  # fake attributes drawn like the data's
-                inputs += [
-                    tf.constant(np.stack([codes[name][index] for name in conditional_on], 1)),
-                    tf.constant(np.stack([codes[name][wanted] for name in conditional_on], 1)),
-                ]
-            if config.augment:
-                # Seeds of the augmentations drawn here, so a resumed run repeats them exactly.
-                inputs.append(tf.constant(rng.integers(0, 2**31 - 1, 2), dtype=tf.int32))
-            d_loss, g_loss = step(*inputs)
-            d_total += float(d_loss)
-            g_total += float(g_loss)
+        d_loss, g_loss = train_epoch(step, images, codes, config, batch_size, seed, epoch)
         seconds = time.perf_counter() - start
-        samples = generate(generator, fixed_noise, conditional_on, fixed_conditions)
-        state.snapshots.append(samples[:N_FIXED])
-        state.metrics.append(score(samples))
-        if average_generator is not None:
-            averaged = generate(average_generator, fixed_noise, conditional_on, fixed_conditions)
-            state.average_snapshots.append(averaged[:N_FIXED])
-            state.average_metrics.append(score(averaged))
-        state.losses["discriminator"].append(d_total / batches)
-        state.losses["generator"].append(g_total / batches)
-        state.seconds.append(seconds)
-        state.epoch = epoch
+        scoring.record_epoch(state, networks)
+        state.add_epoch(epoch, d_loss, g_loss, seconds)
         if checkpoint is not None:
-            _save(checkpoint, fingerprint, state, *saved_objects)
+            _save(checkpoint, fingerprint, state, *networks.saved_objects)
         if progress is not None:
-            shown = ", ".join(f"{k} {v:.3f}" for k, v in state.metrics[-1].items() if isinstance(v, float))
-            if average_generator is not None and "coverage" in state.average_metrics[-1]:
-                shown += f" (average: coverage {state.average_metrics[-1]['coverage']:.3f})"
-            elif average_generator is not None and "hue_coverage" in state.average_metrics[-1]:
-                shown += f" (average: hue_coverage {state.average_metrics[-1]['hue_coverage']:.3f})"
-            progress.add(
-                f"epoch {epoch}/{epochs}: {seconds:.1f} s, loss D {d_total / batches:.3f} "
-                f"G {g_total / batches:.3f}" + (f"; {shown}" if shown else "")
-            )
+            progress.add(_epoch_line(state, epochs, networks.average_generator is not None))
+    return _as_run(state, networks, config, seed, reference, fixed_noise, conditional_on, fixed_conditions)
+
+
+def _as_run(state, networks, config, seed, reference, fixed_noise, conditional_on, fixed_conditions) -> GanRun:
+    averaged = networks.average_generator is not None
     return GanRun(
         config=config,
-        size=size,
+        size=state.snapshots[0].shape[1],
         seed=seed,
         snapshots=np.stack(state.snapshots),
         metrics=state.metrics,
         reference=reference,
         losses=state.losses,
         seconds=state.seconds,
-        generator=generator,
-        discriminator=discriminator,
+        generator=networks.generator,
+        discriminator=networks.discriminator,
         fixed_noise=fixed_noise[:N_FIXED],
         conditional_on=conditional_on,
         fixed_conditions={k: v[:N_FIXED] for k, v in fixed_conditions.items()},
-        average_generator=average_generator,
-        average_snapshots=np.stack(state.average_snapshots) if average_generator is not None else None,
+        average_generator=networks.average_generator,
+        average_snapshots=np.stack(state.average_snapshots) if averaged else None,
         average_metrics=state.average_metrics,
+    )
+
+
+def _batch_size(batch_size: int | None, config: DcganConfig, n_images: int) -> int:
+    """The batch size, at most the data, a multiple of the discriminator's pack."""
+    batch_size = check_int("batch_size", batch_size if batch_size is not None else config.batch_size, minimum=1)
+    batch_size = min(batch_size, n_images)
+    batch_size -= batch_size % config.pack
+    if batch_size < config.pack:
+        raise ValueError(
+            f"images must hold at least {config.pack} images for config {config.name!r} "
+            f"(its discriminator judges {config.pack} at once), got {n_images}"
+        )
+    return batch_size
+
+
+def _attribute_codes(labels: dict | None, conditional_on: dict[str, int], n_images: int) -> dict[str, np.ndarray]:
+    """Each image's integer code for every attribute of a conditional run (checked), ``{}`` otherwise."""
+    if not conditional_on:
+        return {}
+    if labels is None:
+        raise ValueError("conditional_on needs labels: each image's integer code for every attribute")
+    codes = {}
+    for name in conditional_on:
+        if name not in labels:
+            raise ValueError(f"labels has no attribute {name!r} (conditional_on names {list(conditional_on)})")
+        codes[name] = np.asarray(labels[name], dtype=np.int32)
+        if len(codes[name]) != n_images:
+            raise ValueError(f"labels[{name!r}] has {len(codes[name])} entries for {n_images} images")
+    one_hot_conditions(conditional_on, codes)  # checks the code ranges
+    return codes
+
+
+@dataclass
+class GanNetworks:
+    """The networks and optimisers of one run (and the generator's weight average, if kept)."""
+
+    generator: keras.Model
+    discriminator: keras.Model
+    g_optimizer: keras.optimizers.Optimizer
+    d_optimizer: keras.optimizers.Optimizer
+    class_counts: tuple[int, ...] = ()
+    average_generator: keras.Model | None = None
+
+    @classmethod
+    def build(
+        cls, size: int, config: DcganConfig, conditional_on: dict[str, int] | None = None, average: float | None = None
+    ) -> GanNetworks:
+        """Fresh networks for ``size`` px images (seed Keras first); the Adam optimisers built."""
+        conditional_on = conditional_on or {}
+        generator = build_generator(size, config, condition_dim=sum(conditional_on.values()))
+        class_counts = tuple(conditional_on.values())
+        discriminator = build_discriminator(size, config, class_counts=class_counts)
+        g_optimizer = keras.optimizers.Adam(config.learning_rate, beta_1=config.beta_1)
+        d_optimizer = keras.optimizers.Adam(
+            config.discriminator_learning_rate or config.learning_rate, beta_1=config.beta_1
+        )
+        g_optimizer.build(generator.trainable_variables)
+        d_optimizer.build(discriminator.trainable_variables)
+        average_generator = None
+        if average is not None:
+            average_generator = build_generator(
+                size, config, condition_dim=sum(conditional_on.values()), name="average_generator"
+            )
+            average_generator.set_weights(generator.get_weights())
+        return cls(generator, discriminator, g_optimizer, d_optimizer, class_counts, average_generator)
+
+    @property
+    def saved_objects(self) -> list:
+        """What a checkpoint holds, in a fixed order."""
+        objects = [self.generator, self.discriminator, self.g_optimizer, self.d_optimizer]
+        return objects + ([self.average_generator] if self.average_generator is not None else [])
+
+
+def _fixed_draw(
+    seed: int, n_score: int, noise_dim: int, codes: dict[str, np.ndarray]
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """The noise scored (and drawn) every epoch, and, if conditional, attributes drawn like the data's."""
+    fixed_rng = np.random.default_rng([seed, 2**31 - 1])
+    fixed_noise = fixed_rng.standard_normal((n_score, noise_dim)).astype(np.float32)
+    fixed_conditions = {}
+    if codes:
+        picks = fixed_rng.integers(0, len(next(iter(codes.values()))), n_score)
+        fixed_conditions = {name: values[picks] for name, values in codes.items()}
+    return fixed_noise, fixed_conditions
+
+
+@dataclass
+class _Scoring:
+    """Draws the fixed samples and scores them, for the trained generator and its average."""
+
+    scorer: Scorer | None
+    fixed_noise: np.ndarray
+    conditional_on: dict[str, int]
+    fixed_conditions: dict[str, np.ndarray]
+
+    def score(self, images: np.ndarray, conditions: dict | None = None) -> dict:
+        if self.scorer is None:
+            return {}
+        if self.conditional_on:
+            return self.scorer(images, self.fixed_conditions if conditions is None else conditions)
+        return self.scorer(images)
+
+    def draw(self, generator: keras.Model) -> np.ndarray:
+        return generate(generator, self.fixed_noise, self.conditional_on, self.fixed_conditions)
+
+    def record_untrained(self, state: _State, networks: GanNetworks) -> None:
+        first = self.draw(networks.generator)
+        state.snapshots = [first[:N_FIXED]]
+        state.metrics = [self.score(first)]
+        if networks.average_generator is not None:
+            state.average_snapshots = [first[:N_FIXED]]
+            state.average_metrics = [state.metrics[0]]
+
+    def record_epoch(self, state: _State, networks: GanNetworks) -> None:
+        samples = self.draw(networks.generator)
+        state.snapshots.append(samples[:N_FIXED])
+        state.metrics.append(self.score(samples))
+        if networks.average_generator is not None:
+            averaged = self.draw(networks.average_generator)
+            state.average_snapshots.append(averaged[:N_FIXED])
+            state.average_metrics.append(self.score(averaged))
+
+    def reference(self, images: np.ndarray, codes: dict[str, np.ndarray], seed: int) -> dict:
+        """The same scores for real images (a seeded pick of up to ``n_score`` of them)."""
+        if self.conditional_on and self.scorer is None:
+            return {}
+        n = min(len(self.fixed_noise), len(images))
+        picks = np.random.default_rng([seed, 7]).choice(len(images), n, replace=False)
+        return self.score(images[picks], {name: values[picks] for name, values in codes.items()})
+
+
+def train_epoch(
+    step, images: np.ndarray, codes: dict[str, np.ndarray], config: DcganConfig, batch_size: int, seed: int, epoch: int
+) -> tuple[float, float]:
+    """One epoch of ``step`` over ``images`` shuffled with ``(seed, epoch)``; mean losses (D, G)."""
+    rng = np.random.default_rng([seed, epoch])
+    order = rng.permutation(len(images))
+    batches = len(images) // batch_size
+    d_total = g_total = 0.0
+    for batch in range(batches):
+        index = order[batch * batch_size : (batch + 1) * batch_size]
+        noise = rng.standard_normal((batch_size, config.noise_dim)).astype(np.float32)
+        inputs = [tf.constant(images[index]), tf.constant(noise)]
+        if codes:
+            wanted = rng.integers(0, len(images), batch_size)  # fake attributes drawn like the data's
+            inputs += [
+                tf.constant(np.stack([values[index] for values in codes.values()], 1)),
+                tf.constant(np.stack([values[wanted] for values in codes.values()], 1)),
+            ]
+        if config.augment:
+            # Seeds of the augmentations drawn here, so a resumed run repeats them exactly.
+            inputs.append(tf.constant(rng.integers(0, 2**31 - 1, 2), dtype=tf.int32))
+        d_loss, g_loss = step(*inputs)
+        d_total += float(d_loss)
+        g_total += float(g_loss)
+    return d_total / batches, g_total / batches
+
+
+def _progress(verbose: bool, title: str | None) -> ProgressBlock | None:
+    """One output block updated in place, so a run is one box on the page."""
+    if not verbose:
+        return None
+    progress = ProgressBlock()
+    if title:
+        progress.add(title)
+    return progress
+
+
+#: The scores a progress line shows (the rest are in ``GanRun.metrics``): enough to follow a run.
+PROGRESS_SCORES = ("valid", "hue_coverage", "angle_coverage", "pixel_diversity", "coverage", "kid")
+
+
+def _epoch_line(state: _State, epochs: int, averaged: bool) -> str:
+    """The progress line of the last epoch: seconds, losses, the main scores (and the average's coverage)."""
+    scores = state.metrics[-1]
+    shown = [f"{name} {scores[name]:.3f}" for name in PROGRESS_SCORES if isinstance(scores.get(name), float)]
+    agreement = [value for name, value in scores.items() if name.startswith("agreement_")]
+    if agreement:
+        shown.append(f"agreement {np.mean(agreement):.3f}")
+    line = ", ".join(shown)
+    if averaged:
+        for name in ("coverage", "hue_coverage"):
+            if name in state.average_metrics[-1]:
+                line += f" (average: {name} {state.average_metrics[-1][name]:.3f})"
+                break
+    return (
+        f"epoch {state.epoch}/{epochs}: {state.seconds[-1]:.1f} s, loss D {state.losses['discriminator'][-1]:.3f} "
+        f"G {state.losses['generator'][-1]:.3f}" + (f"; {line}" if line else "")
     )
 
 
@@ -378,78 +466,83 @@ def augment(images: tf.Tensor, kinds: tuple[str, ...], seed: tf.Tensor) -> tf.Te
     return images
 
 
-def _make_train_step(
-    generator,
-    discriminator,
-    g_optimizer,
-    d_optimizer,
-    config: DcganConfig,
-    class_counts: tuple[int, ...],
-    average_generator=None,
-    decay: float | None = None,
-):
+def _class_loss(logits: tf.Tensor, wanted: tf.Tensor, class_counts: tuple[int, ...]) -> tf.Tensor:
+    """Sum over the attributes of the cross-entropy of their softmax blocks in ``logits``."""
+    offsets = np.concatenate([[0], np.cumsum(class_counts)]).astype(int)
+    total = 0.0
+    for index in range(len(class_counts)):
+        total += tf.reduce_mean(
+            tf.keras.losses.sparse_categorical_crossentropy(
+                wanted[:, index], logits[:, offsets[index] : offsets[index + 1]], from_logits=True
+            )
+        )
+    return total
+
+
+def _onehot(codes: tf.Tensor, class_counts: tuple[int, ...]) -> tf.Tensor:
+    return tf.concat([tf.one_hot(codes[:, i], count) for i, count in enumerate(class_counts)], axis=1)
+
+
+def _logits(networks: GanNetworks, config: DcganConfig, real, fake, real_codes, fake_codes):
+    """The discriminator's outputs for real and generated images: ``(real, fake)``, each (logit, classes)."""
+    counts = networks.class_counts
+    discriminator = networks.discriminator
+    if counts and config.projection:
+        return (
+            discriminator([real, _onehot(real_codes, counts)], training=True),
+            discriminator([fake, _onehot(fake_codes, counts)], training=True),
+        )
+    if counts:
+        return discriminator(real, training=True), discriminator(fake, training=True)
+    return (
+        (discriminator(_pack(real, config.pack), training=True), None),
+        (discriminator(_pack(fake, config.pack), training=True), None),
+    )
+
+
+def make_train_step(networks: GanNetworks, config: DcganConfig, decay: float | None = None):
     """One compiled step updating both networks, the tutorial's way (plus AC-GAN terms if conditional).
 
-    With ``average_generator`` every weight and batch-norm statistic of the generator is also
-    folded into its running average, with a warm-up so early steps do not dominate:
-    ``min(decay, (1 + t) / (10 + t))`` at step ``t``.
+    ``step(real, noise[, real_codes, fake_codes][, augment_seed])`` returns the two losses
+    ``(discriminator, generator)``. With ``networks.average_generator`` every weight and
+    batch-norm statistic of the generator is also folded into its running average, with a
+    warm-up so early steps do not dominate: ``min(decay, (1 + t) / (10 + t))`` at step ``t``.
     """
-    if average_generator is not None:
+    generator, discriminator = networks.generator, networks.discriminator
+    counts = networks.class_counts
+    pairs = []
+    if networks.average_generator is not None:
         pairs = [
             (a, v)
-            for a, v in zip(average_generator.variables, generator.variables, strict=True)
+            for a, v in zip(networks.average_generator.variables, generator.variables, strict=True)
             if "seed_generator" not in v.path
         ]
     bce = keras.losses.BinaryCrossentropy(from_logits=True)
-    offsets = np.concatenate([[0], np.cumsum(class_counts)]).astype(int)
-
-    def class_loss(logits, wanted):
-        total = 0.0
-        for index in range(len(class_counts)):
-            total += tf.reduce_mean(
-                tf.keras.losses.sparse_categorical_crossentropy(
-                    wanted[:, index], logits[:, offsets[index] : offsets[index + 1]], from_logits=True
-                )
-            )
-        return total
-
-    def onehot(codes):
-        return tf.concat([tf.one_hot(codes[:, i], count) for i, count in enumerate(class_counts)], axis=1)
 
     @tf.function
     def step(real, noise, *more):
-        real_codes, fake_codes = (more[0], more[1]) if class_counts else (None, None)
-        augment_seed = more[-1] if config.augment else None
+        real_codes, fake_codes = (more[0], more[1]) if counts else (None, None)
         with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
-            if class_counts:
-                fake = generator([noise, onehot(fake_codes)], training=True)
-            else:
-                fake = generator(noise, training=True)
+            fake = generator([noise, _onehot(fake_codes, counts)] if counts else noise, training=True)
             if config.augment:
-                real = augment(real, config.augment, augment_seed)
-                fake = augment(fake, config.augment, augment_seed + 1)
-            if class_counts and config.projection:
-                real_logit, real_classes = discriminator([real, onehot(real_codes)], training=True)
-                fake_logit, fake_classes = discriminator([fake, onehot(fake_codes)], training=True)
-            elif class_counts:
-                real_logit, real_classes = discriminator(real, training=True)
-                fake_logit, fake_classes = discriminator(fake, training=True)
-            else:
-                real_logit = discriminator(_pack(real, config.pack), training=True)
-                fake_logit = discriminator(_pack(fake, config.pack), training=True)
+                real = augment(real, config.augment, more[-1])
+                fake = augment(fake, config.augment, more[-1] + 1)
+            (real_logit, real_classes), (fake_logit, fake_classes) = _logits(
+                networks, config, real, fake, real_codes, fake_codes
+            )
             d_loss = bce(tf.fill(tf.shape(real_logit), config.real_target), real_logit) + bce(
                 tf.zeros_like(fake_logit), fake_logit
             )
             g_loss = bce(tf.ones_like(fake_logit), fake_logit)
-            if class_counts:
-                d_loss += class_loss(real_classes, real_codes)
-                g_loss += config.class_weight * class_loss(fake_classes, fake_codes)
+            if counts:
+                d_loss += _class_loss(real_classes, real_codes, counts)
+                g_loss += config.class_weight * _class_loss(fake_classes, fake_codes, counts)
         g_grads = g_tape.gradient(g_loss, generator.trainable_variables)
         d_grads = d_tape.gradient(d_loss, discriminator.trainable_variables)
-        g_optimizer.apply_gradients(zip(g_grads, generator.trainable_variables, strict=True))
-        d_optimizer.apply_gradients(zip(d_grads, discriminator.trainable_variables, strict=True))
-        if average_generator is not None:
-            steps = tf.cast(g_optimizer.iterations, tf.float32)  # saved with the optimiser: resumes exactly
+        networks.g_optimizer.apply_gradients(zip(g_grads, generator.trainable_variables, strict=True))
+        networks.d_optimizer.apply_gradients(zip(d_grads, discriminator.trainable_variables, strict=True))
+        if pairs:
+            steps = tf.cast(networks.g_optimizer.iterations, tf.float32)  # saved with the optimiser: resumes exactly
             rate = tf.minimum(decay, (1.0 + steps) / (10.0 + steps))
             for averaged, current in pairs:
                 averaged.assign(rate * averaged + (1.0 - rate) * current)
@@ -467,6 +560,12 @@ class _State:
     seconds: list = field(default_factory=list)
     average_snapshots: list = field(default_factory=list)
     average_metrics: list = field(default_factory=list)
+
+    def add_epoch(self, epoch: int, d_loss: float, g_loss: float, seconds: float) -> None:
+        self.losses["discriminator"].append(d_loss)
+        self.losses["generator"].append(g_loss)
+        self.seconds.append(seconds)
+        self.epoch = epoch
 
 
 def _fingerprint(images: np.ndarray, config: DcganConfig, seed: int, conditional_on: dict) -> str:

@@ -11,19 +11,9 @@ import io
 
 import numpy as np
 
-from helpers.gan.faces import ATTRIBUTES
+from helpers.gan.faces import LABELS, value_names
 from helpers.gan.figures import grid
 from helpers.gan.training import GanRun
-
-#: How the dropdowns show colour codes: the hex value the avatar style uses.
-LABELS = {
-    "hair": "hair",
-    "hairColor": "hair colour",
-    "skinColor": "skin",
-    "clothingColor": "clothing colour",
-    "eyes": "eyes",
-    "mouth": "mouth",
-}
 
 
 def faces_png(
@@ -53,7 +43,7 @@ def face_picker(run: GanRun, n: int = 8, seed: int = 0, average: bool = False):
         raise ValueError("run must be a conditional GAN (trained with conditional_on=...)")
     dropdowns = {
         name: widgets.Dropdown(
-            options=[(value, code) for code, value in enumerate(ATTRIBUTES[name])],
+            options=[(value, code) for code, value in enumerate(value_names(name))],
             value=0,
             description=LABELS.get(name, name),
             style={"description_width": "initial"},
