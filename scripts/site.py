@@ -286,7 +286,7 @@ _PAGE_CHECKS = (
     });
     // Controls (HTML and plotly's buttons, slider labels) whose boxes overlap.
     const controls = Array.from(article.querySelectorAll(
-        'button, input, select, textarea, label, .widget-label, .updatemenu-button, .slider-current-value'))
+        'button, input, select, textarea, label, .widget-label, .updatemenu-button, .slider-label'))
         .filter(shown).map(el => ({el: el, r: el.getBoundingClientRect()}))
         .filter(c => c.r.width > 0 && c.r.height > 0);
     const overlapping = [];

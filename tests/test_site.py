@@ -225,7 +225,7 @@ def test_the_layout_checks_catch_what_they_should(chapter_one):
         assert any(expected in problem for problem in problems), expected
 
 
-def test_the_page_checks_catch_real_defects(site, tmp_path):
+def test_the_page_checks_catch_real_defects(tmp_path):
     """Each issue 16 check finds its defect in a real page, made in the browser, not only in a report."""
     defects = """
     <div class="cell"><div class="cell_input"><pre>{code}</pre></div><div class="cell_output">
@@ -242,9 +242,12 @@ def test_the_page_checks_catch_real_defects(site, tmp_path):
     )
     page = tmp_path / "book" / "defects.html"
     page.parent.mkdir()
+    (tmp_path / "plotly.min.js").symlink_to(ROOT / "book" / "_static" / "vendor" / "plotly.min.js")
     page.write_text(
-        "<!DOCTYPE html><html><head><meta charset='utf-8'><link rel='icon' href='data:,'></head><body>"
-        f"<main><article class='bd-article' style='width: 700px'>{defects}</article></main></body></html>"
+        "<!DOCTYPE html><html><head><meta charset='utf-8'><link rel='icon' href='data:,'>"
+        "<script src='../plotly.min.js'></script></head><body>"
+        f"<main><article class='bd-article' style='width: 700px'>{defects}"
+        f"<div class='cell'><div class='cell_output'>{_clipped_animation()}</div></div></article></main></body></html>"
     )
     with serve(tmp_path) as url:
         problems = layout_problems(inspect_page(f"{url}/book/defects.html", wait_ms=100))
@@ -254,8 +257,48 @@ def test_the_page_checks_catch_real_defects(site, tmp_path):
         "a row div of 8 items",
         "['book_spectral']",
         "a visible code cell of 30 lines",
+        "'16 fixed samples per epoch, as the generator learns to draw'",
     ):
         assert any(expected in problem for problem in problems), (expected, problems)
+    # The play button over the slider's current "epoch 1" (in either order).
+    assert any("controls overlap" in p and "'▶'" in p and "'epoch 1'" in p for p in problems), problems
+
+
+def _clipped_animation() -> str:
+    """A plotly animation with chapter 5's two defects: a title wider than the figure, and the
+    play button drawn over the slider's "epoch" label."""
+    import plotly.graph_objects as go
+
+    figure = go.Figure(
+        data=[go.Scatter(x=[0, 1], y=[0, 1])],
+        frames=[go.Frame(data=[go.Scatter(x=[0, 1], y=[1, i])], name=f"epoch {i}") for i in (1, 2)],
+    )
+    figure.update_layout(
+        width=260,
+        height=300,
+        title="16 fixed samples per epoch, as the generator learns to draw",
+        updatemenus=[
+            {
+                "type": "buttons",
+                "x": 0.1,
+                "y": 0,
+                "xanchor": "left",
+                "yanchor": "top",
+                "buttons": [{"label": "▶", "method": "animate", "args": [None]}],
+            }
+        ],
+        sliders=[
+            {
+                "x": 0.1,
+                "y": 0,
+                "xanchor": "left",
+                "yanchor": "top",
+                "currentvalue": {"prefix": ""},
+                "steps": [{"label": f"epoch {i}", "method": "animate", "args": [[f"epoch {i}"]]} for i in (1, 2)],
+            }
+        ],
+    )
+    return figure.to_html(full_html=False, include_plotlyjs=False)
 
 
 def pages_with_apps(site: Path) -> list[str]:
