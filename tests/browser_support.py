@@ -29,7 +29,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 from scripts.site import CHROMIUM_ARGS, chromium_path, serve  # noqa: E402
 
-__all__ = ["BrowserLog", "chromium", "launch_chromium", "open_page", "serve", "served", "watch"]
+__all__ = ["BrowserLog", "app_site", "chromium", "launch_chromium", "open_page", "serve", "served", "watch"]
 
 
 @dataclass
@@ -100,3 +100,22 @@ def served() -> Iterator[Callable[[Path], str]]:
     """``served(directory)`` -> base URL of an HTTP server for it on 127.0.0.1, stopped after the test."""
     with contextlib.ExitStack() as servers:
         yield lambda directory: servers.enter_context(serve(Path(directory)))
+
+
+def app_site(root: Path, scripts: list[str]) -> Path:
+    """A site for testing in-browser apps under ``root``: ``_static`` with the given scripts
+    of ``book/_static`` (the loader and the apps) and ONNX Runtime (linked), and an empty
+    ``notebooks`` folder for the page. Returns the ``_static`` folder."""
+    import shutil
+
+    source = ROOT / "book" / "_static"
+    static = root / "_static"
+    (static / "vendor").mkdir(parents=True)
+    for name in scripts:
+        shutil.copyfile(source / name, static / name)
+    runtime = source / "vendor" / "onnxruntime"
+    if not (runtime / "ort.wasm.min.mjs").exists():
+        pytest.fail("onnxruntime-web is missing: run `make assets` (python scripts/fetch_web_assets.py)")
+    (static / "vendor" / "onnxruntime").symlink_to(runtime)
+    (root / "notebooks").mkdir()
+    return static

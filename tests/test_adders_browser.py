@@ -12,11 +12,10 @@ digit among them. Then the test types into the page as a reader would.
 from __future__ import annotations
 
 import re
-import shutil
 
 import numpy as np
 import pytest
-from browser_support import serve, watch
+from browser_support import app_site, serve, watch
 from conftest import ROOT
 
 pytestmark = pytest.mark.browser
@@ -52,15 +51,7 @@ def site(tmp_path_factory):
     long_model = long_addition.build_model(seed=0)
     long_addition.train(long_model, seed=0, verbose=0)
     root = tmp_path_factory.mktemp("site")
-    static = root / "_static"
-    (static / "vendor").mkdir(parents=True)
-    for name in ("twoplustwo_models.js", "adders_app.js"):
-        shutil.copyfile(STATIC / name, static / name)
-    runtime = STATIC / "vendor" / "onnxruntime"
-    if not (runtime / "ort.wasm.min.mjs").exists():
-        pytest.fail("onnxruntime-web is missing: run `make assets` (python scripts/fetch_web_assets.py)")
-    (static / "vendor" / "onnxruntime").symlink_to(runtime)
-    (root / "notebooks").mkdir()
+    static = app_site(root, ["twoplustwo_models.js", "adders_app.js"])
     patch = pytest.MonkeyPatch()
     patch.setattr(browser, "SITE_STATIC", static)
     patch.setattr(browser, "SITE_MODELS", static / "models")

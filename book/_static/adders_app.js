@@ -233,26 +233,32 @@
       return stripZeros(digits.join(""));
     }
 
-    async function onAsk() {
-      ui.ask.disabled = true;
+    // Run work() with its button disabled; an error becomes the output's sentence.
+    async function guarded(button, output, work) {
+      button.disabled = true;
       try {
+        await work();
+      } catch (error) {
+        say(output, error.message, true);
+      } finally {
+        button.disabled = false;
+      }
+    }
+
+    function onAsk() {
+      return guarded(ui.ask, ui.answer, async function () {
         var text = ui.question.value;
         var result = await add(text);
         var operands = checkQuestion(text, config.digits);
         var truth = (BigInt(operands[0]) + BigInt(operands[1])).toString();
         say(ui.answer, text.trim() + " = " + result + (result === truth ? "  ✓ right" : "  ✗ wrong: it is " + truth));
-      } catch (error) {
-        say(ui.answer, error.message, true);
-      } finally {
-        ui.ask.disabled = false;
-      }
+      });
     }
 
-    async function onAddLong() {
-      ui.addLong.disabled = true;
+    function onAddLong() {
       say(ui.sum, "adding…");
       ui.verdict.textContent = "";
-      try {
+      return guarded(ui.addLong, ui.sum, async function () {
         var began = performance.now();
         var result = await addLong(ui.a.value, ui.b.value);
         var seconds = (performance.now() - began) / 1000;
@@ -261,11 +267,7 @@
         ui.verdict.textContent = result.length.toLocaleString("en") + " digits in " + seconds.toFixed(2) +
           " s; " + (result === truth ? "right, digit for digit (checked with BigInt)."
             : "wrong (BigInt says the sum is " + truth.slice(0, 40) + (truth.length > 40 ? "…" : "") + ").");
-      } catch (error) {
-        say(ui.sum, error.message, true);
-      } finally {
-        ui.addLong.disabled = false;
-      }
+      });
     }
 
     ui.ask.addEventListener("click", onAsk);
