@@ -263,6 +263,27 @@ def test_verdicts_say_what_the_numbers_say():
     assert between["gene_beats_ngram"].holds and not between["gene_meets_target"].holds
 
 
+def test_randomness_verdicts_name_where_copying_shows():
+    import pandas as pd
+
+    from helpers.claims import ClaimsRecord
+    from helpers.lyrics import verdicts
+
+    sweep = pd.DataFrame(
+        {
+            "randomness": [0.0, 1.0],
+            "distinct-2": [0.2, 1.0],
+            "repeated lines": [0.7, 0.0],
+            "copied 4-grams": [0.15, 0.01],
+        }
+    )
+    claims = ClaimsRecord(glue=False)
+    verdicts.randomness(claims, sweep, {"distinct-2": 0.9, "copied 4-grams": 0.004})
+    record = {claim.id: claim for claim in claims.claims}
+    assert record["argmax_repeats"].holds and record["randomness_varies"].holds
+    assert not record["does_not_copy"].holds and "at randomness 0, 15.0%" in record["does_not_copy"].text
+
+
 def test_test_songs_cannot_influence_training(tiny, corpus):
     """Train again with the configuration's test songs removed from the corpus: the same weights.
 
