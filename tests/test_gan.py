@@ -273,6 +273,7 @@ def test_train_gan_bad_conditional_labels():
 
 # --- faces ---------------------------------------------------------------------------------
 
+
 def test_node_and_npm_are_installed():
     # The README requires Node.js with npm (chapter 5 renders its faces with it): missing, it fails.
     missing = [name for name in ("node", "npm") if shutil.which(name) is None]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from helpers.string_addition import long_addition
+from helpers.string_addition import carry, long_addition, side_by_side
 from helpers.string_addition.long_addition import (
     add,
     add_many,
@@ -18,7 +18,6 @@ from helpers.string_addition.long_addition import (
     sum_digits,
     to_strings,
 )
-from helpers.string_addition import carry, side_by_side
 
 # --------------------------------------------------------------------------- data
 
