@@ -424,6 +424,20 @@ def test_snapshot_epochs_shows_one_labelled_grid_per_epoch():
         snapshot_epochs(images)
 
 
+def test_metric_curves_draw_one_panel_per_score_with_the_references():
+    import matplotlib.pyplot as plt
+
+    from helpers.gan.figures import metric_curves
+
+    runs = {"plain": [{"valid": 0.1, "kid": 2.0}, {"valid": 0.5, "kid": 1.0}], "fix": [{"valid": 0.2}, {"valid": 0.9}]}
+    figure = metric_curves(runs, ["valid", "kid"], references={"plain": {"valid": 1.0}}, title="scores")
+    valid, kid = figure.axes
+    assert [valid.get_title(), kid.get_title()] == ["valid", "kernel distance"]
+    assert [list(line.get_ydata()) for line in valid.lines] == [[0.1, 0.5], [1.0, 1.0], [0.2, 0.9]]
+    assert len(kid.lines) == 1  # the fix has no kernel distance: no line for it
+    plt.close(figure)
+
+
 def test_face_picker_widget_redraws_on_choice_and_button():
     from helpers.gan.widgets import face_picker
 

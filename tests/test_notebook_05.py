@@ -174,7 +174,9 @@ def test_the_page_is_light_and_its_runs_are_one_block_each(chapter):
     html = ["".join(o["data"]["text/html"]) for _, o in outputs if "text/html" in o.get("data", {})]
     assert not [page[:80] for page in html if "base64" in page]
     pictures = [o for _, o in outputs if "image/png" in o.get("data", {})]
-    assert len(pictures) >= 9  # samples, 7 runs' per-epoch figures, the faces
+    assert len(pictures) >= 12  # samples, 7 runs' per-epoch figures, the faces, 3 score figures
+    # No plotly figure: the page needs no plotting library.
+    assert not [o for _, o in outputs if "application/vnd.plotly.v1+json" in o.get("data", {})]
     # Progress: one block per training run (3 ellipse variants and the fix, two face runs, conditional).
     blocks = progress(notebook)
     assert len(blocks) == 7

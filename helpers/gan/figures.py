@@ -1,15 +1,14 @@
 """Figures for chapter 5: the 16 fixed samples per epoch, and the score curves.
 
 ``snapshot_epochs`` draws each epoch's 4x4 grid of the 16 fixed samples side by side, as the
-post showed them after every epoch: a static matplotlib figure, which the book writes out
-as a PNG file (no megabytes of inline image data in the page). ``metric_curves`` plots the
-scores per epoch with plotly.
+post showed them after every epoch, and ``metric_curves`` the scores per epoch: static
+matplotlib figures, which the book writes out as PNG files (no inline image data, and no
+plotting library for the page to load).
 """
 
 from __future__ import annotations
 
 import numpy as np
-import plotly.graph_objects as go
 
 
 def to_uint8(images: np.ndarray) -> np.ndarray:
@@ -50,7 +49,8 @@ def snapshot_epochs(snapshots: np.ndarray, title: str = "", columns: int = 6, mo
         raise ValueError(f"snapshots must have shape (epochs + 1, samples, h, w, 3), got {snapshots.shape}")
     shown = epochs_shown(len(snapshots) - 1, most)
     rows = -(-len(shown) // columns)
-    figure, axes = plt.subplots(rows, columns, figsize=(9, 1.75 * rows + 0.4), squeeze=False)
+    # 72 dpi: each 4x4 grid about twice its pixels, and the PNG a third of its size at 100 dpi.
+    figure, axes = plt.subplots(rows, columns, figsize=(9, 1.75 * rows + 0.4), dpi=72, squeeze=False)
     for ax in axes.flat:
         ax.axis("off")
     for ax, epoch in zip(axes.flat, shown):
@@ -64,40 +64,42 @@ def snapshot_epochs(snapshots: np.ndarray, title: str = "", columns: int = 6, mo
 
 def metric_curves(
     runs: dict[str, list[dict]], names: list[str], references: dict[str, dict] | None = None, title: str = ""
-) -> go.Figure:
-    """One panel per score: a line per run over epochs, and each run's real-data value dotted."""
-    from plotly.subplots import make_subplots
+):
+    """One panel per score: a line per run over epochs, and each run's real-data value dotted (matplotlib).
 
-    titles = [name.replace("_", " ").replace("skinColor", "skin").replace("kid", "kernel distance") for name in names]
-    figure = make_subplots(rows=1, cols=len(names), subplot_titles=titles, horizontal_spacing=0.06)
-    palette = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e"]
-    for index, name in enumerate(names, start=1):
-        for color, (label, metrics) in zip(palette, runs.items(), strict=False):  # at most 5 runs per figure
+    A static figure, so the page needs no plotting library (the book writes it out as a PNG).
+    """
+    import matplotlib.pyplot as plt
+
+    figure, axes = plt.subplots(1, len(names), figsize=(9, 2.9), squeeze=False)
+    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for ax, name in zip(axes[0], names):
+        for colour, (label, metrics) in zip(colours, runs.items()):
             if not any(name in m for m in metrics):
                 continue  # e.g. no hue for white ellipses
-            values = [m.get(name) for m in metrics]  # None, not NaN: plotly's JSON must be valid
-            figure.add_trace(
-                go.Scatter(
-                    x=list(range(len(values))),
-                    y=values,
-                    mode="lines+markers",
-                    name=label,
-                    line={"color": color},
-                    legendgroup=label,
-                    showlegend=index == 1,
-                ),
-                row=1,
-                col=index,
-            )
+            values = [m.get(name, np.nan) for m in metrics]
+            ax.plot(range(len(values)), values, marker="o", markersize=3, color=colour, label=label)
             reference = (references or {}).get(label, {}).get(name)
             if reference is not None:
-                figure.add_hline(y=reference, line={"dash": "dot", "color": color}, row=1, col=index)
-        figure.update_xaxes(title_text="epoch", row=1, col=index)
-    figure.update_annotations(font_size=11)  # the panel titles, which must not run into each other
-    figure.update_layout(
-        title=title,
-        height=360,
-        margin={"t": 70, "b": 40, "l": 40, "r": 20},
-        legend={"orientation": "h", "y": -0.25},  # below the panels: the panels get the width
-    )
+                ax.axhline(reference, linestyle=":", color=colour)
+        ax.set_title(_score_title(name), fontsize=9)
+        ax.set_xlabel("epoch", fontsize=8)
+        ax.tick_params(labelsize=7)
+        ax.xaxis.get_major_locator().set_params(integer=True)
+    handles, labels = axes[0][0].get_legend_handles_labels()
+    figure.legend(handles, labels, loc="lower center", ncol=len(labels), fontsize=8, frameon=False)
+    if title:
+        figure.suptitle(title, fontsize=10)
+    figure.tight_layout(rect=(0, 0.1, 1, 1))
     return figure
+
+
+def _score_title(name: str) -> str:
+    """A score's name in words (``coverage_skinColor`` -> ``coverage: skin``)."""
+    from helpers.gan.faces import LABELS
+
+    if name == "kid":
+        return "kernel distance"
+    if name.startswith("coverage_"):
+        return "coverage: " + LABELS.get(name.removeprefix("coverage_"), name)
+    return name.replace("_", " ")
