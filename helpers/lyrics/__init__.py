@@ -17,6 +17,7 @@ Modules, one per concern:
 - ``metrics``: perplexity, top-1/top-5 accuracy, Kneser-Ney n-gram baselines (order chosen on
   validation, scored on test), repetition and copying.
 - ``sequence``: the sequence-to-sequence variant the blog tried first.
+- ``verdicts``: the chapter's claims, each sentence written from the numbers it rests on.
 - ``figures``: the chapter's plots. ``widgets``: the JupyterLab generator.
 - ``browser_export``: the model and vocabulary for the in-browser generator, and the page's app.
 - ``__main__``: ``python -m helpers.lyrics generate|train``.
