@@ -154,10 +154,10 @@ def _clean_prefix(prefix: str) -> str:
     return prefix
 
 
-#: Cache-Control by path: content-named model files never change; the vendored runtime and
+#: Cache-Control by path: content-named model and figure files never change; the vendored runtime and
 #: libraries change only with a new pinned version (make assets), so a day; pages revalidate.
 CACHE_RULES = (
-    (re.compile(r"/_static/models/"), "public, max-age=31536000, immutable"),
+    (re.compile(r"/_static/(models|figures)/"), "public, max-age=31536000, immutable"),
     (re.compile(r"/_static/"), "public, max-age=86400"),
     (re.compile(r""), "no-cache"),
 )
@@ -514,6 +514,10 @@ _DEAD_WIDGETS = r"""
 _START_EVERYTHING = """
 async () => {
     const everything = (async () => {
+        // Lazy images (the site's loading="lazy") load now, so the screenshot and checks see them.
+        const images = Array.from(document.images);
+        images.forEach(img => { img.loading = "eager"; });
+        await Promise.all(images.map(img => img.decode().catch(() => null)));
         if (window.TwoPlusTwo) { await window.TwoPlusTwo.drawFigures(); }
         if (window.TwoPlusTwoModels) { await window.TwoPlusTwoModels.startAll(); }
     })();

@@ -97,6 +97,17 @@ def test_numpy_generator_reproduced(app):
     assert log.problems() == []
 
 
+def test_the_table_exp_agrees_with_numpy_over_the_whole_range(app):
+    """The trainer's exp (a table and a polynomial, for speed) against numpy's, where it is used."""
+    page, log = app
+    lowest, highest = trainer_call(page, "return [T.VANISHED, T.SATURATED];")
+    z = np.concatenate([np.random.default_rng(5).uniform(lowest, highest, 20_000), [lowest, 0.0, highest]])
+    ours = np.array(trainer_call(page, "return arg.map(T.tableExp);", z.tolist()))
+    assert np.max(np.abs(ours - np.exp(z)) / np.exp(z)) < 1e-13
+    assert np.array_equal(ours.astype(np.float32), np.exp(z).astype(np.float32))
+    assert log.problems() == []
+
+
 def keras_weights(hidden: int, bits: int, seed: int, epochs: int) -> list[np.ndarray]:
     """Keras' ``fit`` from the same start on the same batches (each epoch's order made by numpy)."""
     import keras

@@ -136,6 +136,22 @@ def test_the_stories_behind_the_surfaces(values, record):
     assert min(saturation.values()) > 0.9  # sums below 65536: saturated units
 
 
+def test_the_plateau_and_the_valley_claims_rest_on_the_right_numbers(values, record):
+    small = min(SMALL_PARAMETERS[NAME]["BITS"])
+    numbers = np.arange(2 ** (small - 1))
+    sums = np.add.outer(numbers, numbers).ravel()  # every pair once: the distribution of a + b
+    plateau = record["plateau"]["values"]
+    assert plateau["plateau"] == pytest.approx(np.var(sums))  # the MSE of answering the mean
+    assert f"{np.var(sums):.1f}" in record["plateau"]["text"]
+    assert plateau["lucky"] <= plateau["first"]  # the runs that add leave the plateau
+    valley = record["valley"]["values"]
+    assert valley["densest"] == np.bincount(sums).argmax()  # 7 for sums below 16
+    assert 0 <= valley["explained"] <= 1 and f"a + b = {valley['valley']}" in record["valley"]["text"]
+    # The prose's ranges follow BITS.
+    assert values["limit_large"] == 2 ** max(SMALL_PARAMETERS[NAME]["BITS"])
+    assert values["top_middle"] == 2 ** sorted(SMALL_PARAMETERS[NAME]["BITS"])[1] - 2
+
+
 def test_luck_is_in_the_output_weights(values, record):
     assert record["signs"]["text"]
     assert 0 <= values["luck_positive_rate"] <= 1 and 0 <= values["luck_negative_rate"] <= 1

@@ -39,6 +39,7 @@ CLAIMS = {
     "intercepts_vanish",
     "cubic_bend",
     "failure_flips_nothing",
+    "large_inputs_flat",
     "large_sums_saturate",
     "scaling_helps",
     "sigmoid_schedule_short",
@@ -134,6 +135,10 @@ def test_two_unit_network_and_derivation(chapter):
 @pytest.mark.notebook
 def test_saturation_explains_large_sums(chapter):
     _, _, record = chapter
+    flat = record["large_inputs_flat"]["values"]
+    top = 2 ** max(SMALL["BITS"]) - 2
+    assert flat["top"] == top and flat["input"] == pytest.approx(top / 10_000)
+    assert record["large_inputs_flat"]["holds"] == (top / 10_000 > 4)
     claim = record["large_sums_saturate"]
     assert claim["values"]["saturated"] > 0.9 and claim["values"]["large"] < 0.01 < claim["values"]["small"]
     assert claim["holds"]
@@ -142,13 +147,13 @@ def test_saturation_explains_large_sums(chapter):
 @pytest.mark.notebook
 def test_fixes_reach_the_targets(chapter):
     _, values, record = chapter
-    assert values["original_65536"] < 0.05
-    for max_sum in (16, 256, 65536):
-        assert values[f"relu_{max_sum}"] >= 0.999
+    assert values["original_large"] < 0.05 and values["limit_large"] == 2 ** max(SMALL["BITS"])
+    for role in ("small", "middle", "large"):
+        assert values[f"relu_{role}"] >= 0.999
     assert record["relu_adds"]["values"]["worst"] >= 0.999 and record["relu_adds"]["values"]["linear"] >= 0.999
     assert record["relu_adds"]["holds"] and record["relu_headline"]["holds"]
     schedule = record["sigmoid_schedule_short"]["values"]
-    assert schedule["at_m"] > values["original_256"] and schedule["at_l"] == values["schedule_65536"]
+    assert schedule["at_m"] > values["original_middle"] and schedule["at_l"] == values["schedule_large"]
     assert record["train_best_sibling"]["values"]["alone"] >= 0.999
     push = record["optimizer_guilty"]["values"]
     assert push["exact"] >= push["adam"]
@@ -231,3 +236,12 @@ def test_a_run_whose_claims_fail_says_so(failing):
     for claim_id in failed:
         assert " ".join(record[claim_id]["text"].split()[:6]) in values["claims_failed_sentence"]
     assert shown_claims(notebook) == CLAIMS
+
+
+def test_bits_must_name_three_ranges(tmp_path):
+    """The page compares a small, a middle and a large range: other BITS stop at the check, saying so."""
+    from papermill.exceptions import PapermillExecutionError
+
+    with pytest.raises(PapermillExecutionError) as error:
+        execute_notebook(NAME, tmp_path, timeout=120, BITS=[4, 8])
+    assert "BITS must hold three different bit counts" in str(error.value) and "[4, 8]" in str(error.value)

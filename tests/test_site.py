@@ -422,6 +422,13 @@ def test_figures_and_apps_load_when_the_reader_comes_near(site, chromium, tmp_pa
             assert page.evaluate("() => typeof window.Plotly") == "undefined", name
             page.locator(".plotly-graph-div").first.scroll_into_view_if_needed()
             page.wait_for_function("() => document.querySelector('.js-plotly-plot')", timeout=120_000)
+            # Every figure draws, those whose script is a file of its own (data-src) too.
+            page.evaluate("() => TwoPlusTwo.drawFigures()")
+            page.wait_for_function(
+                "() => document.querySelectorAll('.js-plotly-plot').length"
+                " === document.querySelectorAll('.plotly-graph-div').length",
+                timeout=120_000,
+            )
         assert log.problems() == []
 
 
@@ -464,3 +471,29 @@ def test_pages_load_plotly_and_the_widget_embedder_only_where_shown():
         "vendor/require.js",
         "vendor/embed-amd.js",
     ]
+
+
+def test_big_figures_move_out_of_the_page_into_content_named_files(tmp_path):
+    """A figure script over FIGURE_FILE_BYTES becomes a file the page names; a small one stays
+    inline; images load lazily."""
+    from types import SimpleNamespace
+
+    sys.path.insert(0, str(ROOT / "book" / "_ext"))
+    import twoplustwo_assets
+
+    app = SimpleNamespace(config=SimpleNamespace(nb_ipywidgets_js={}), outdir=str(tmp_path))
+    data = "[" + ",".join(["0.125"] * (twoplustwo_assets.FIGURE_FILE_BYTES // 5)) + "]"
+    big = f'if (x) {{ Plotly.newPlot("big", [{{"z": {data}}}], {{}}) }};'
+    small = 'if (x) { Plotly.newPlot("small", [], {}) };'
+    context = {
+        "body": f"<script type='text/javascript'>{big}</script>".replace("'", '"')
+        + f'<script type="text/javascript">{small}</script><img src="faces.png" alt="faces">',
+        "script_files": [],
+        "pathto": lambda name, resource: "../" + name,
+    }
+    twoplustwo_assets._per_page_scripts(app, "notebooks/page", "page.html", context, None)
+    files = list((tmp_path / "_static" / "figures").glob("figure.*.js"))
+    assert len(files) == 1 and files[0].read_text(encoding="utf-8") == big
+    assert f'data-src="../_static/figures/{files[0].name}"></script>' in context["body"]
+    assert small in context["body"] and data not in context["body"]
+    assert '<img loading="lazy" src="faces.png"' in context["body"]  # images load when near, too

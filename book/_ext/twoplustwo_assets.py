@@ -9,12 +9,19 @@ Light pages (issue 15 §5), decided per page from what the page's body really sh
   scripts ``helpers.display.show_plotly`` writes) are made inert (``type="text/x-twoplustwo-plotly"``)
   and ``twoplustwo.js`` loads plotly.js once and draws each figure when the reader scrolls near it.
   A page without a figure never loads plotly.js.
+* A figure whose script is bigger than ``FIGURE_FILE_BYTES`` (chapter 1's 3D error surfaces,
+  about 1 MB each) is written to ``_static/figures/figure.<sha256 prefix>.js`` and the page keeps
+  only an inert tag that names it (``data-src``): its bytes load when the reader comes near it.
+* Images in the page's body load lazily (``loading="lazy"``): the browser fetches a figure's PNG
+  when the reader comes near it, not all of chapter 5's 2 MB of faces at once.
 * The ipywidgets embedder and require.js (and the saved widget state) are kept only on pages
   that still show a widget view: myst-nb adds them whenever the notebook's metadata holds widget
   state, even when every widget output was removed (``remove-output``).
 """
 
+import hashlib
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from sphinx.application import Sphinx
@@ -62,18 +69,52 @@ INERT_PLOTLY = "text/x-twoplustwo-plotly"
 _SCRIPT = re.compile(r'<script(?: type="text/javascript")?>(.*?)</script>', re.DOTALL)
 
 
-def _inert_plotly(body: str) -> tuple[str, int]:
-    """``body`` with its ``Plotly.newPlot`` scripts made inert, and how many there were."""
+#: Figure scripts bigger than this move out of the page into a file of their own.
+FIGURE_FILE_BYTES = 50_000
+FIGURE_FOLDER = "_static/figures"
+
+
+def _inert_plotly(body: str, write_figure: Callable[[str], str] | None = None) -> tuple[str, int]:
+    """``body`` with its ``Plotly.newPlot`` scripts made inert, and how many there were.
+
+    ``write_figure(script)`` (if given) stores a big figure's script and returns its URL.
+    """
     count = 0
 
     def replace(match: re.Match) -> str:
         nonlocal count
-        if "Plotly.newPlot" not in match.group(1):
+        script = match.group(1)
+        if "Plotly.newPlot" not in script:
             return match.group(0)
         count += 1
-        return f'<script type="{INERT_PLOTLY}">{match.group(1)}</script>'
+        if write_figure is not None and len(script.encode("utf-8")) > FIGURE_FILE_BYTES:
+            return f'<script type="{INERT_PLOTLY}" data-src="{write_figure(script)}"></script>'
+        return f'<script type="{INERT_PLOTLY}">{script}</script>'
 
     return _SCRIPT.sub(replace, body), count
+
+
+def _figure_writer(app: Sphinx, context: dict) -> Callable[[str], str]:
+    """Write a figure's script to the site under a name made of its SHA-256; return its URL from the page."""
+
+    def write(script: str) -> str:
+        data = script.encode("utf-8")
+        name = f"{FIGURE_FOLDER}/figure.{hashlib.sha256(data).hexdigest()[:12]}.js"
+        target = Path(app.outdir) / name
+        if not target.exists():  # content-named: an existing file already holds these bytes
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        return context["pathto"](name, 1)
+
+    return write
+
+
+_EAGER_IMG = re.compile(r"<img (?![^>]*\bloading=)")
+
+
+def _lazy_images(body: str) -> str:
+    """Every ``<img>`` of ``body`` without a ``loading`` attribute gets ``loading="lazy"``."""
+    return _EAGER_IMG.sub('<img loading="lazy" ', body)
 
 
 def _widget_script(script, embedder: set[str]) -> bool:
@@ -84,10 +125,13 @@ def _widget_script(script, embedder: set[str]) -> bool:
 
 
 def _per_page_scripts(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
-    """Plotly figures drawn lazily; the widget embedder only where a widget is shown."""
+    """Images and plotly figures loaded lazily; the widget embedder only where a widget is shown."""
     body = context.get("body")
+    if isinstance(body, str):
+        body = context["body"] = _lazy_images(body)
     if isinstance(body, str) and "Plotly.newPlot" in body:
-        context["body"], _ = _inert_plotly(body)
+        writer = _figure_writer(app, context) if "pathto" in context else None
+        context["body"], _ = _inert_plotly(body, writer)
     scripts = context.get("script_files")
     if not isinstance(scripts, list) or (isinstance(body, str) and WIDGET_VIEW in body):
         return

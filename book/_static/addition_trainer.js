@@ -29,7 +29,8 @@
  * gradients agree with TensorFlow's float32 ones to rounding, not bit for bit.
  *
  * Exports window.AdditionTrainer (and module.exports under Node) = {
- *   SeedSequence, PCG64, makePairs, initialWeights, permutation, train, predict, accuracy }.
+ *   SeedSequence, PCG64, makePairs, initialWeights, permutation, train, predict, accuracy,
+ *   checkSettings, tableExp, SATURATED, VANISHED }.
  */
 (function (root) {
   "use strict";
@@ -241,10 +242,29 @@
   // 16.635538), and exactly 0 below ln of float32's smallest normal number (it flushes the rest).
   var SATURATED = 16.635532333438686, VANISHED = -87.33654475055310;
 
+  // exp(z) for z in [VANISHED, SATURATED], about twice as fast as V8's Math.exp, which is the hot
+  // spot (about 160 million calls in 1000 epochs). exp(z) = exp(j ln2/64) exp(r), with j = z 64/ln2
+  // truncated, so |r| < ln2/64, where exp(r)'s Taylor polynomial of degree 5 is within 3e-15. The
+  // table holds exp(j ln2/64) for every j that [VANISHED, SATURATED] needs. Measured against
+  // Math.exp on 4 million random z: at most 1e-14 apart, and the same after rounding to float32.
+  var EXP_STEPS = 64, EXP_SCALE = EXP_STEPS / Math.LN2;
+  var LN2_STEP_HIGH = Math.fround(Math.LN2 / EXP_STEPS), LN2_STEP_LOW = Math.LN2 / EXP_STEPS - LN2_STEP_HIGH;
+  var EXP_LOWEST = Math.trunc(VANISHED * EXP_SCALE) - 1, EXP_HIGHEST = Math.trunc(SATURATED * EXP_SCALE) + 1;
+  var EXP_TABLE = new Float64Array(EXP_HIGHEST - EXP_LOWEST + 1);
+  for (var step = EXP_LOWEST; step <= EXP_HIGHEST; step++) {
+    EXP_TABLE[step - EXP_LOWEST] = Math.exp(step * Math.LN2 / EXP_STEPS);
+  }
+
+  function tableExp(z) {
+    var j = (z * EXP_SCALE) | 0;
+    var r = (z - j * LN2_STEP_HIGH) - j * LN2_STEP_LOW;  // two parts: j ln2/64 without rounding error
+    return EXP_TABLE[j - EXP_LOWEST] * (1 + r * (1 + r * (0.5 + r * (1 / 6 + r * (1 / 24 + r / 120)))));
+  }
+
   function sigmoid(z) {
     if (z > SATURATED) { return 1; }
     if (z < VANISHED) { return 0; }
-    var e = Math.fround(Math.exp(z));
+    var e = Math.fround(tableExp(z));
     return Math.fround(e / Math.fround(1 + e));
   }
 
@@ -321,7 +341,7 @@
         } else if (input < VANISHED) {
           unit = 0;
         } else {
-          var e = f(Math.exp(input));
+          var e = f(tableExp(input));
           unit = f(e / f(1 + e));
         }
         z[k] = unit;
@@ -413,7 +433,8 @@
   var api = {
     EVAL_SEED: EVAL_SEED, SeedSequence: SeedSequence, PCG64: PCG64, makePairs: makePairs,
     initialWeights: initialWeights, permutation: permutation, train: train, predict: predict,
-    accuracy: accuracy, checkSettings: checkSettings,
+    accuracy: accuracy, checkSettings: checkSettings, tableExp: tableExp, SATURATED: SATURATED,
+    VANISHED: VANISHED,
   };
   if (typeof module !== "undefined" && module.exports) { module.exports = api; }
   root.AdditionTrainer = api;

@@ -35,7 +35,7 @@ document.addEventListener("DOMContentLoaded", function () {
 // book/_ext/twoplustwo_assets.py makes each figure's Plotly.newPlot script inert
 // (type="text/x-twoplustwo-plotly") and loads no plotly.js; the first figure the reader comes
 // within a screen of loads vendor/plotly.min.js (one URL for the whole site, so one cached copy),
-// then its script runs. Apps that draw with plotly call TwoPlusTwo.loadPlotly() (a Promise of
+// then its script runs (or, for a big figure, its script file loads: data-src). Apps that draw with plotly call TwoPlusTwo.loadPlotly() (a Promise of
 // window.Plotly). TwoPlusTwo.drawFigures() draws every figure at once (tests, printing).
 (function () {
   "use strict";
@@ -82,15 +82,26 @@ document.addEventListener("DOMContentLoaded", function () {
       return Promise.resolve();
     }
     script.dataset.drawn = "1";
+    var live = document.createElement("script");
     return loadPlotly().then(function () {
-      var live = document.createElement("script");
-      live.textContent = script.textContent;
-      script.replaceWith(live);  // runs now, in the page's global scope
-    }, function (error) {
+      if (!script.dataset.src) {
+        live.textContent = script.textContent;
+        script.replaceWith(live);  // runs now, in the page's global scope
+        return;
+      }
+      // A big figure lives in a file of its own (twoplustwo_assets.py): a classic script, which
+      // also loads from file://.
+      return new Promise(function (resolve, reject) {
+        live.onload = resolve;
+        live.onerror = function () { reject(new Error("could not load " + script.dataset.src)); };
+        live.src = script.dataset.src;
+        script.replaceWith(live);
+      });
+    }).catch(function (error) {
       var note = document.createElement("p");
       note.className = "twoplustwo-app-status twoplustwo-app-error";
       note.textContent = "This figure could not be drawn: " + error.message + ".";
-      script.replaceWith(note);
+      (script.isConnected ? script : live).replaceWith(note);
       console.error("twoplustwo:", error.message);
     });
   }

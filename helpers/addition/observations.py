@@ -441,6 +441,57 @@ def claim_start_sign(claims, negative_rate: float, positive_rate: float) -> None
     )
 
 
+def claim_plateau(claims, lucky: pd.DataFrame, histories: dict, hidden_units: int, bits: int) -> None:
+    """Every run drops fast to the loss of answering the average sum; the lucky ones leave it.
+
+    The plateau's height is the variance of a sum of two numbers drawn uniformly from
+    [0, 2^(bits-1)): the mean squared error of a network that answers the average sum everywhere.
+    "Fast": within the first ``EARLY`` epochs. "Leave it": a best validation loss at least 100
+    times lower. "Stay": a best validation loss no lower than a third of the plateau.
+    """
+    early, count = 10, 2 ** (bits - 1)
+    plateau = 2 * (count**2 - 1) / 12
+    curves = {seed: np.asarray(histories[(hidden_units, bits, seed)]["val_loss"]) for seed in lucky.index}
+    first = max(float(curve[:early].min()) for curve in curves.values())
+    adds = lucky.accuracy >= ADDS
+    lucky_best = max((float(curves[seed].min()) for seed in lucky.index[adds]), default=0.0)
+    unlucky_best = min((float(curves[seed].min()) for seed in lucky.index[~adds]), default=plateau)
+    claims.claim(
+        "plateau",
+        holds=first <= 1.5 * plateau and lucky_best <= plateau / 100 and unlucky_best >= plateau / 3,
+        values={"plateau": plateau, "first": first, "lucky": lucky_best, "unlucky": unlucky_best, "early": early},
+        true="Every run first drops, within {early} epochs, to a plateau near {plateau:.1f}: the squared error of "
+        "answering the average sum everywhere. The lucky runs leave it after a while, and their loss falls by "
+        "orders of magnitude (to {lucky:.2g} at worst). The unlucky ones stay (at best {unlucky:.3g}).",
+        false="This run's curves do not all follow the plateau story (plateau {plateau:.1f}: every run within "
+        "{early} epochs at {first:.3g} or below, the lucky at worst {lucky:.2g}, the unlucky at best "
+        "{unlucky:.3g}).",
+    )
+
+
+def claim_valley(claims, model, training_pairs: np.ndarray, bits: int) -> None:
+    """The 1-unit error surface: a valley along a line of constant sum, where training sums are densest."""
+    from helpers.addition.networks import grid_pairs, predict_sums
+
+    _, pairs = grid_pairs(bits)
+    sums = pairs.sum(axis=1)
+    errors = np.abs(predict_sums(model, pairs) - sums)
+    per_sum = np.array([errors[sums == total].mean() for total in range(sums.max() + 1)])
+    explained = 1 - float(np.mean((errors - per_sum[sums]) ** 2) / np.var(errors))  # by the sum alone
+    valley = int(np.argmin(per_sum))
+    densest = int(np.argmax(np.bincount(np.asarray(training_pairs).sum(axis=1))))
+    claims.claim(
+        "valley",
+        holds=explained >= 0.8 and abs(valley - densest) <= max(1, len(per_sum) // 15),
+        values={"explained": explained, "valley": valley, "densest": densest},
+        true="So its error surface is a valley along a line of constant sum (the sum alone explains "
+        "{explained:.0%} of how the error varies), and the valley's floor, at a + b = {valley}, is where the "
+        "training sums are densest ({densest}).",
+        false="This run's surface is not that valley: the sum alone explains {explained:.0%} of how the error "
+        "varies, and the smallest errors are at a + b = {valley}, while the densest training sum is {densest}.",
+    )
+
+
 def claim_wobble(claims, on_diagonal: float, off_diagonal: float, total: int = 120) -> None:
     """The hill: the same sum answered differently depending on how it is split."""
     claims.claim(
