@@ -242,11 +242,12 @@
   // 16.635538), and exactly 0 below ln of float32's smallest normal number (it flushes the rest).
   var SATURATED = 16.635532333438686, VANISHED = -87.33654475055310;
 
-  // exp(z) for z in [VANISHED, SATURATED], about twice as fast as V8's Math.exp, which is the hot
-  // spot (about 160 million calls in 1000 epochs). exp(z) = exp(j ln2/64) exp(r), with j = z 64/ln2
-  // truncated, so |r| < ln2/64, where exp(r)'s Taylor polynomial of degree 5 is within 3e-15. The
-  // table holds exp(j ln2/64) for every j that [VANISHED, SATURATED] needs. Measured against
-  // Math.exp on 4 million random z: at most 1e-14 apart, and the same after rounding to float32.
+  // exp(z) for z in [VANISHED, SATURATED]: the hot spot (about 160 million calls in 1000 epochs).
+  // exp(z) = exp(j ln2/64) exp(r), with j = z 64/ln2 truncated, so |r| < ln2/64, where exp(r)'s
+  // Taylor polynomial of degree 5 is within 3e-15; the table holds exp(j ln2/64) for every j that
+  // [VANISHED, SATURATED] needs. Against Math.exp on 4 million random z: at most 1e-14 apart, and
+  // the same after rounding to float32 for all but one. 1000 epochs of the benchmark (bench_browser_trainer.py)
+  // took 2.70 s in Chromium against 2.86 s with Math.exp, and 2.9 against 4.2 CPU s in Node 20.
   var EXP_STEPS = 64, EXP_SCALE = EXP_STEPS / Math.LN2;
   var LN2_STEP_HIGH = Math.fround(Math.LN2 / EXP_STEPS), LN2_STEP_LOW = Math.LN2 / EXP_STEPS - LN2_STEP_HIGH;
   var EXP_LOWEST = Math.trunc(VANISHED * EXP_SCALE) - 1, EXP_HIGHEST = Math.trunc(SATURATED * EXP_SCALE) + 1;
@@ -258,7 +259,8 @@
   function tableExp(z) {
     var j = (z * EXP_SCALE) | 0;
     var r = (z - j * LN2_STEP_HIGH) - j * LN2_STEP_LOW;  // two parts: j ln2/64 without rounding error
-    return EXP_TABLE[j - EXP_LOWEST] * (1 + r * (1 + r * (0.5 + r * (1 / 6 + r * (1 / 24 + r / 120)))));
+    var r2 = r * r;  // Estrin's scheme: a shorter chain of dependent operations than Horner's
+    return EXP_TABLE[j - EXP_LOWEST] * ((1 + r) + r2 * ((0.5 + r * (1 / 6)) + r2 * (1 / 24 + r * (1 / 120))));
   }
 
   function sigmoid(z) {
