@@ -442,30 +442,56 @@ def claim_start_sign(claims, negative_rate: float, positive_rate: float) -> None
 
 
 def claim_plateau(claims, lucky: pd.DataFrame, histories: dict, hidden_units: int, bits: int) -> None:
-    """Every run drops fast to the loss of answering the average sum; the lucky ones leave it.
+    """The unlucky runs settle on one plateau; the lucky ones never do, and end far below it.
 
-    The plateau's height is the variance of a sum of two numbers drawn uniformly from
-    [0, 2^(bits-1)): the mean squared error of a network that answers the average sum everywhere.
-    "Fast": within the first ``EARLY`` epochs. "Leave it": a best validation loss at least 100
-    times lower. "Stay": a best validation loss no lower than a third of the plateau.
+    ``lucky`` is ``lucky_runs``' table. The plateau is the range of the unlucky runs' best
+    validation losses; it is compared with the variance of the sum of two numbers drawn
+    uniformly from [0, 2^(bits-1)), the squared error of answering the average sum everywhere.
+    The lucky runs are compared with it at the epoch where early stopping ended the median
+    unlucky run, and at their end.
     """
-    early, count = 10, 2 ** (bits - 1)
-    plateau = 2 * (count**2 - 1) / 12
     curves = {seed: np.asarray(histories[(hidden_units, bits, seed)]["val_loss"]) for seed in lucky.index}
-    first = max(float(curve[:early].min()) for curve in curves.values())
     adds = lucky.accuracy >= ADDS
-    lucky_best = max((float(curves[seed].min()) for seed in lucky.index[adds]), default=0.0)
-    unlucky_best = min((float(curves[seed].min()) for seed in lucky.index[~adds]), default=plateau)
+    winners, losers = list(lucky.index[adds]), list(lucky.index[~adds])
+    count = 2 ** (bits - 1)
+    constant = 2 * (count**2 - 1) / 12
+    if not winners or not losers:
+        claims.claim(
+            "plateau",
+            holds=False,
+            values={"winners": len(winners), "losers": len(losers), "constant": constant},
+            true="",
+            false="This time {winners} runs learned to add and {losers} did not: there are not two kinds of "
+            "curve to compare.",
+        )
+        return
+    best = {seed: float(curve.min()) for seed, curve in curves.items()}
+    low, high = min(best[seed] for seed in losers), max(best[seed] for seed in losers)
+    epoch = int(np.median([len(curves[seed]) for seed in losers]))
+    then = max(float(curves[seed][: min(epoch, len(curves[seed]))].min()) for seed in winners)
+    lucky_best = max(best[seed] for seed in winners)
     claims.claim(
         "plateau",
-        holds=first <= 1.5 * plateau and lucky_best <= plateau / 100 and unlucky_best >= plateau / 3,
-        values={"plateau": plateau, "first": first, "lucky": lucky_best, "unlucky": unlucky_best, "early": early},
-        true="Every run first drops, within {early} epochs, to a plateau near {plateau:.1f}: the squared error of "
-        "answering the average sum everywhere. The lucky runs leave it after a while, and their loss falls by "
-        "orders of magnitude (to {lucky:.2g} at worst). The unlucky ones stay (at best {unlucky:.3g}).",
-        false="This run's curves do not all follow the plateau story (plateau {plateau:.1f}: every run within "
-        "{early} epochs at {first:.3g} or below, the lucky at worst {lucky:.2g}, the unlucky at best "
-        "{unlucky:.3g}).",
+        holds=high <= 1.5 * low and then < low and lucky_best <= low / 10,
+        values={
+            "low": low,
+            "high": high,
+            "constant": constant,
+            "short": int(min(len(curves[seed]) for seed in losers)),
+            "long": int(max(len(curves[seed]) for seed in losers)),
+            "epoch": epoch,
+            "then": then,
+            "lucky": lucky_best,
+            "factor": low / lucky_best,
+        },
+        true="The runs that did not learn all settle on one plateau: their best validation losses lie between "
+        "{low:.2f} and {high:.2f} (answering the average sum everywhere would score {constant:.1f}), and early "
+        "stopping ends them after {short} to {long} epochs. The lucky runs never settle there: by epoch {epoch} "
+        "they are already below it (at {then:.2f} at most), and they end {factor:.0f} times lower, at "
+        "{lucky:.3f} at most.",
+        false="The curves do not tell the plateau story this time: the runs that did not learn end with best "
+        "losses between {low:.2f} and {high:.2f}, the lucky runs are at {then:.2f} at most by epoch {epoch} and "
+        "end at {lucky:.3f} at most.",
     )
 
 
