@@ -27,6 +27,7 @@ assets: $(STAMP)
 book: assets
 	@TF_CPP_MIN_LOG_LEVEL=2 $(VENV)/bin/jupyter-book build -W --keep-going .; status=$$?; \
 	$(PY) scripts/execution_times.py; \
+	$(PY) scripts/claims_report.py; \
 	if [ $$status -ne 0 ]; then echo "The build failed or warned (see above)."; exit $$status; fi
 	@echo "Read it: make serve (then open the address it prints)"
 

@@ -13,6 +13,8 @@ The work: the 16-unit network on sums below 256 (seed 0), 1000 epochs, early sto
 
     python benchmarks/bench_browser_trainer.py
     python benchmarks/bench_browser_trainer.py --keras-epochs 1000 --repeats 5
+    python benchmarks/bench_browser_trainer.py --trainer /tmp/older_trainer.js  # another version
+
 
 Prints seconds and Adam steps per second for each, and the machine's load average (the
 sandbox is shared: a loaded machine makes every figure slower).
@@ -42,15 +44,17 @@ HIDDEN, BITS, SEED = 16, 8, 0
 STEPS_PER_EPOCH = 250  # 8000 training pairs, batch 32
 
 
-def browser_seconds(epochs: int, repeats: int) -> list[float]:
+TRAINER = ROOT / "book" / "_static" / "addition_trainer.js"
+
+
+def browser_seconds(epochs: int, repeats: int, trainer: Path = TRAINER) -> list[float]:
     """Training seconds (as the trainer measures them) of each repeat, after one warm-up run."""
     from browser_support import launch_chromium, serve
 
-    page_dir = ROOT / "book" / "_static"
-    with launch_chromium() as browser, serve(page_dir) as url:
+    with launch_chromium() as browser, serve(trainer.parent) as url:
         page = browser.new_page()
         page.goto(url + "/")
-        page.add_script_tag(url=f"{url}/addition_trainer.js")
+        page.add_script_tag(url=f"{url}/{trainer.name}")
         settings = dict(hidden_units=HIDDEN, bits=BITS, seed=SEED, epochs=epochs, patience=1000)
         warm_up = "async (s) => (await AdditionTrainer.train(Object.assign({}, s, {epochs: 20}))).seconds"
         page.evaluate(warm_up, settings)
@@ -73,14 +77,13 @@ const T = require(process.argv[1]);
 """
 
 
-def node_seconds(epochs: int) -> dict[str, float] | None:
+def node_seconds(epochs: int, trainer: Path = TRAINER) -> dict[str, float] | None:
     """CPU and wall seconds of the trainer in Node, or None without Node."""
     node = shutil.which("node")
     if node is None:
         return None
     script = NODE_SCRIPT % (HIDDEN, BITS, SEED, epochs)
-    trainer = str(ROOT / "book" / "_static" / "addition_trainer.js")
-    output = subprocess.run([node, "-e", script, trainer], capture_output=True, text=True, check=True).stdout
+    output = subprocess.run([node, "-e", script, str(trainer)], capture_output=True, text=True, check=True).stdout
     return json.loads(output)
 
 
@@ -108,16 +111,21 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=1000)
     parser.add_argument("--keras-epochs", type=int, default=100, help="epochs for Keras' fit (slow)")
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--trainer", type=Path, default=TRAINER, help="trainer script to time (default: the book's)")
     args = parser.parse_args()
+    if not args.trainer.is_file():
+        parser.error(f"--trainer must be a JavaScript file, got {args.trainer}")
+    args.trainer = args.trainer.resolve()
     print(f"16-unit network, sums below 256, seed 0; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    print(f"trainer: {args.trainer}")
     rows = []
-    times = browser_seconds(args.epochs, args.repeats)
+    times = browser_seconds(args.epochs, args.repeats, args.trainer)
     best = min(times)
     rows.append((f"browser (Chromium), {args.epochs} epochs", best, args.epochs))
     print(f"browser runs: {', '.join(f'{t:.2f}' for t in times)} s (budget 3 s for 1000 epochs)")
     rows.append((f"Keras fit, {args.keras_epochs} epochs", keras_seconds(args.keras_epochs), args.keras_epochs))
     rows.append((f"helpers.stacked, {args.epochs} epochs", stacked_seconds(args.epochs), args.epochs))
-    node = node_seconds(args.epochs)
+    node = node_seconds(args.epochs, args.trainer)
     if node is not None:
         rows.append((f"Node, same trainer, {args.epochs} epochs (CPU s)", node["cpu"], args.epochs))
         rows.append((f"Node, same trainer, {args.epochs} epochs (wall s)", node["wall"], args.epochs))

@@ -497,3 +497,22 @@ def test_big_figures_move_out_of_the_page_into_content_named_files(tmp_path):
     assert f'data-src="../_static/figures/{files[0].name}"></script>' in context["body"]
     assert small in context["body"] and data not in context["body"]
     assert '<img loading="lazy" src="faces.png"' in context["body"]  # images load when near, too
+
+
+def test_the_claims_report_reads_each_chapters_record_from_the_build(site, execution_failures, executed_dir, capsys):
+    """``scripts/claims_report.py`` on the built site: each chapter's count of claims and of failures."""
+    import nbformat
+    from conftest import claims
+    from scripts.claims_report import main
+
+    folder = site.parent / "jupyter_execute" / "notebooks"
+    assert main([str(folder)]) == 0
+    printed = capsys.readouterr().out
+    source = Path(PREBUILT) if PREBUILT else executed_dir
+    built = [name for name in SMALL_PARAMETERS if name not in execution_failures and (source / name).exists()]
+    assert built
+    for name in built:
+        record = claims(nbformat.read(source / name, as_version=4))
+        failed = [claim_id for claim_id, claim in record.items() if not claim["holds"]]
+        assert f"{name.removesuffix('.ipynb')}: {len(record)} claims, {len(failed)} did not hold" in printed
+        assert all(f"    {claim_id}: " in printed for claim_id in failed)
