@@ -503,6 +503,7 @@ def test_the_claims_report_reads_each_chapters_record_from_the_build(site, execu
     """``scripts/claims_report.py`` on the built site: each chapter's count of claims and of failures."""
     import nbformat
     from conftest import claims
+
     from scripts.claims_report import main
 
     folder = site.parent / "jupyter_execute" / "notebooks"
