@@ -29,7 +29,18 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 from scripts.site import CHROMIUM_ARGS, chromium_path, serve  # noqa: E402
 
-__all__ = ["BrowserLog", "app_site", "chromium", "launch_chromium", "open_page", "serve", "served", "watch"]
+__all__ = [
+    "BrowserLog",
+    "app_page",
+    "app_site",
+    "chromium",
+    "launch_chromium",
+    "open_page",
+    "publish_into",
+    "serve",
+    "served",
+    "watch",
+]
 
 
 @dataclass
@@ -119,3 +130,29 @@ def app_site(root: Path, scripts: list[str]) -> Path:
     (static / "vendor" / "onnxruntime").symlink_to(runtime)
     (root / "notebooks").mkdir()
     return static
+
+
+def app_page(root: Path, name: str, body: str, head: str = "", html_attributes: str = "") -> Path:
+    """Write ``notebooks/<name>`` under an ``app_site`` root: a page that loads the site's app
+    loader (after ``head``, e.g. a theme's styles) and shows ``body`` (an app's element)."""
+    page = root / "notebooks" / name
+    page.write_text(
+        f"<!DOCTYPE html><html{html_attributes}><head><meta charset='utf-8'><link rel='icon' href='data:,'>"
+        f"{head}<script src='../_static/twoplustwo_models.js'></script></head><body>{body}</body></html>"
+    )
+    return page
+
+
+@contextlib.contextmanager
+def publish_into(static: Path) -> Iterator[None]:
+    """While open, ``helpers.browser`` publishes models into this ``_static`` folder (an
+    ``app_site``'s) instead of the book's."""
+    from helpers import browser
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(browser, "SITE_STATIC", static)
+    patch.setattr(browser, "SITE_MODELS", static / "models")
+    try:
+        yield
+    finally:
+        patch.undo()

@@ -15,12 +15,11 @@ import re
 
 import numpy as np
 import pytest
-from browser_support import app_site, serve, watch
+from browser_support import app_page, app_site, publish_into, serve, watch
 from conftest import ROOT
 
 pytestmark = pytest.mark.browser
 
-from helpers import browser  # noqa: E402
 from helpers.string_addition import adders_app, long_addition, seq2seq  # noqa: E402
 
 STATIC = ROOT / "book" / "_static"
@@ -52,17 +51,9 @@ def site(tmp_path_factory):
     long_addition.train(long_model, seed=0, verbose=0)
     root = tmp_path_factory.mktemp("site")
     static = app_site(root, ["twoplustwo_models.js", "adders_app.js"])
-    patch = pytest.MonkeyPatch()
-    patch.setattr(browser, "SITE_STATIC", static)
-    patch.setattr(browser, "SITE_MODELS", static / "models")
-    html = adders_app.adders_app_html(seq_model, 3, long_model)
-    (root / "notebooks" / "03_string_addition.html").write_text(
-        "<!DOCTYPE html><html><head><meta charset='utf-8'><link rel='icon' href='data:,'>"
-        "<script src='../_static/twoplustwo_models.js'></script></head>"
-        f"<body>{html}</body></html>"
-    )
-    yield {"root": root, "seq2seq": seq_model, "long": long_model}
-    patch.undo()
+    with publish_into(static):
+        app_page(root, "03_string_addition.html", adders_app.adders_app_html(seq_model, 3, long_model))
+        yield {"root": root, "seq2seq": seq_model, "long": long_model}
 
 
 @pytest.fixture(scope="module")

@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 from types import SimpleNamespace
 
+import keras
 import nbformat
 import numpy as np
 import pytest
@@ -26,7 +27,6 @@ from conftest import ROOT
 
 pytestmark = pytest.mark.browser
 
-keras = pytest.importorskip("keras")
 from helpers import browser  # noqa: E402
 
 VOCABULARY = 2000

@@ -11,23 +11,20 @@ the pixels Python produces (rounding may differ by one level).
 from __future__ import annotations
 
 import re
-import shutil
 
+import keras
 import numpy as np
 import pytest
-from browser_support import serve
-from conftest import ROOT
+from browser_support import app_page, app_site, publish_into, serve
 
 pytestmark = pytest.mark.browser
 
-keras = pytest.importorskip("keras")
 from helpers import browser  # noqa: E402
 from helpers.gan import faces  # noqa: E402
 from helpers.gan.figures import to_uint8  # noqa: E402
 from helpers.gan.models import build_generator, conditional_config  # noqa: E402
 from helpers.gan.training import generate  # noqa: E402
 
-STATIC = ROOT / "book" / "_static"
 ATTRIBUTES = ["hair", "hairColor", "skinColor", "clothingColor", "eyes"]
 COUNTS = {name: len(faces.ATTRIBUTES[name]) for name in ATTRIBUTES}
 SIZE = 32
@@ -38,19 +35,12 @@ MAX_MB = 8.0
 def site(tmp_path_factory):
     """A temporary site: the runtime, the app, and the exported generator on a chapter-like page."""
     root = tmp_path_factory.mktemp("faces_site")
-    static = root / "_static"
-    (static / "vendor").mkdir(parents=True)
-    for name in ("twoplustwo_models.js", "faces_app.js"):
-        shutil.copyfile(STATIC / name, static / name)
-    runtime = STATIC / "vendor" / "onnxruntime"
-    if not (runtime / "ort.wasm.min.mjs").exists():
-        pytest.fail("onnxruntime-web is missing: run `make assets` (python scripts/fetch_web_assets.py)")
-    (static / "vendor" / "onnxruntime").symlink_to(runtime)
-    (root / "notebooks").mkdir()
+    with publish_into(app_site(root, ["twoplustwo_models.js", "faces_app.js"])):
+        yield _faces_page(root)
 
-    patch = pytest.MonkeyPatch()
-    patch.setattr(browser, "SITE_STATIC", static)
-    patch.setattr(browser, "SITE_MODELS", static / "models")
+
+def _faces_page(root) -> dict:
+    """Export a conditional generator into the site and write the page that shows the app."""
     keras.utils.set_random_seed(3)
     # The chapter's conditional shape: the attributes beside the noise and at every upsampling layer.
     config = conditional_config("book", condition_every_layer=True)
@@ -80,13 +70,8 @@ def site(tmp_path_factory):
             "seed": 0,
         },
     )
-    (root / "notebooks" / "faces.html").write_text(
-        "<!DOCTYPE html><html><head><meta charset='utf-8'><link rel='icon' href='data:,'>"
-        "<script src='../_static/twoplustwo_models.js'></script></head>"
-        f"<body>{html}</body></html>"
-    )
-    yield {"root": root, "generator": generator, "noise": noise, "codes": codes, "onnx": onnx_file}
-    patch.undo()
+    app_page(root, "faces.html", html)
+    return {"root": root, "generator": generator, "noise": noise, "codes": codes, "onnx": onnx_file}
 
 
 def test_generator_fits_the_budget(site):

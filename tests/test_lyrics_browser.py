@@ -16,7 +16,7 @@ import shutil
 
 import numpy as np
 import pytest
-from browser_support import serve
+from browser_support import app_page, app_site, publish_into, serve
 from conftest import ROOT
 
 pytestmark = pytest.mark.browser
@@ -90,19 +90,15 @@ def site(tmp_path_factory):
     )
 
     root = tmp_path_factory.mktemp("site")
-    static = root / "_static"
-    (static / "vendor").mkdir(parents=True)
-    for name in ("twoplustwo_models.js", "lyrics_app.js"):
-        shutil.copyfile(STATIC / name, static / name)
-    runtime = STATIC / "vendor" / "onnxruntime"
-    if not (runtime / "ort.wasm.min.mjs").exists():
-        pytest.fail("onnxruntime-web is missing: run `make assets` (python scripts/fetch_web_assets.py)")
-    (static / "vendor" / "onnxruntime").symlink_to(runtime)
+    static = app_site(root, ["twoplustwo_models.js", "lyrics_app.js"])
+    # require.js on the page, as the book's widget pages have it: the app must not trip on it.
     shutil.copyfile(STATIC / "vendor" / "require.js", static / "vendor" / "require.js")
-    (root / "notebooks").mkdir()
-    patch = pytest.MonkeyPatch()
-    patch.setattr(browser, "SITE_STATIC", static)
-    patch.setattr(browser, "SITE_MODELS", static / "models")
+    with publish_into(static):
+        yield _lyrics_page(root, gene, gene_data, baba, baba_vocabulary)
+
+
+def _lyrics_page(root, gene, gene_data, baba, baba_vocabulary) -> dict:
+    """Export both networks into the site and write the chapter-like page that shows the app."""
     folder = browser.site_model_dir("lyrics")
     exported = {
         "gene": lyrics.export_for_browser(gene, gene_data.vocabulary, folder, name="gene"),
@@ -119,20 +115,14 @@ def site(tmp_path_factory):
             "words": 60,
         },
     )
-    (root / "notebooks" / "04_gene_lyrica_one.html").write_text(
-        "<!DOCTYPE html><html data-theme='light'><head><meta charset='utf-8'><link rel='icon' href='data:,'>"
-        f"<style>{THEME_CSS}</style>"
-        "<script src='../_static/vendor/require.js'></script>"
-        "<script src='../_static/twoplustwo_models.js'></script></head>"
-        f"<body>{html}</body></html>"
-    )
-    yield {
+    head = f"<style>{THEME_CSS}</style><script src='../_static/vendor/require.js'></script>"
+    app_page(root, "04_gene_lyrica_one.html", html, head=head, html_attributes=" data-theme='light'")
+    return {
         "root": root,
         "gene": (gene, gene_data.vocabulary),
         "baba": (baba, baba_vocabulary),
         "sizes": {k: v["model"].stat().st_size for k, v in exported.items()},
     }
-    patch.undo()
 
 
 @pytest.fixture(scope="module")
