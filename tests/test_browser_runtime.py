@@ -25,9 +25,9 @@ import yaml
 from browser_support import serve
 from conftest import ROOT
 
-pytestmark = pytest.mark.browser
+from helpers import browser
 
-from helpers import browser  # noqa: E402
+pytestmark = pytest.mark.browser
 
 VOCABULARY = 2000
 WINDOW = 14

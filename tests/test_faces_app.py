@@ -17,13 +17,13 @@ import numpy as np
 import pytest
 from browser_support import app_page, app_site, publish_into, serve
 
-pytestmark = pytest.mark.browser
+from helpers import browser
+from helpers.gan import faces
+from helpers.gan.figures import to_uint8
+from helpers.gan.models import build_generator, conditional_config
+from helpers.gan.training import generate
 
-from helpers import browser  # noqa: E402
-from helpers.gan import faces  # noqa: E402
-from helpers.gan.figures import to_uint8  # noqa: E402
-from helpers.gan.models import build_generator, conditional_config  # noqa: E402
-from helpers.gan.training import generate  # noqa: E402
+pytestmark = pytest.mark.browser
 
 ATTRIBUTES = ["hair", "hairColor", "skinColor", "clothingColor", "eyes"]
 COUNTS = {name: len(faces.ATTRIBUTES[name]) for name in ATTRIBUTES}

@@ -10,7 +10,8 @@ Light pages (issue 15 §5), decided per page from what the page's body really sh
   and ``twoplustwo.js`` loads plotly.js once and draws each figure when the reader scrolls near it.
   A page without a figure never loads plotly.js.
 * A figure whose script is bigger than ``FIGURE_FILE_BYTES`` (chapter 1's 3D error surfaces,
-  about 1 MB each) is written to ``_static/figures/figure.<sha256 prefix>.js`` and the page keeps
+  about 1 MB each) is written to ``_static/figures/figure.<sha256 prefix>.js`` (as long a prefix as
+  ``helpers.browser`` gives published models) and the page keeps
   only an inert tag that names it (``data-src``): its bytes load when the reader comes near it.
 * Images in the page's body load lazily (``loading="lazy"``): the browser fetches a figure's PNG
   when the reader comes near it, not all of chapter 5's 2 MB of faces at once.
@@ -26,6 +27,8 @@ from pathlib import Path
 
 from sphinx.application import Sphinx
 from sphinx.errors import ConfigError
+
+from helpers.browser import HASH_PREFIX_LENGTH
 
 
 def _check_assets(app: Sphinx) -> None:
@@ -99,7 +102,7 @@ def _figure_writer(app: Sphinx, context: dict) -> Callable[[str], str]:
 
     def write(script: str) -> str:
         data = script.encode("utf-8")
-        name = f"{FIGURE_FOLDER}/figure.{hashlib.sha256(data).hexdigest()[:12]}.js"
+        name = f"{FIGURE_FOLDER}/figure.{hashlib.sha256(data).hexdigest()[:HASH_PREFIX_LENGTH]}.js"
         target = Path(app.outdir) / name
         if not target.exists():  # content-named: an existing file already holds these bytes
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -128,10 +131,10 @@ def _per_page_scripts(app: Sphinx, pagename: str, templatename: str, context: di
     """Images and plotly figures loaded lazily; the widget embedder only where a widget is shown."""
     body = context.get("body")
     if isinstance(body, str):
-        body = context["body"] = _lazy_images(body)
-    if isinstance(body, str) and "Plotly.newPlot" in body:
-        writer = _figure_writer(app, context) if "pathto" in context else None
-        context["body"], _ = _inert_plotly(body, writer)
+        body = _lazy_images(body)
+        if "Plotly.newPlot" in body:
+            body, _ = _inert_plotly(body, _figure_writer(app, context) if "pathto" in context else None)
+        context["body"] = body
     scripts = context.get("script_files")
     if not isinstance(scripts, list) or (isinstance(body, str) and WIDGET_VIEW in body):
         return

@@ -35,8 +35,9 @@ document.addEventListener("DOMContentLoaded", function () {
 // book/_ext/twoplustwo_assets.py makes each figure's Plotly.newPlot script inert
 // (type="text/x-twoplustwo-plotly") and loads no plotly.js; the first figure the reader comes
 // within a screen of loads vendor/plotly.min.js (one URL for the whole site, so one cached copy),
-// then its script runs (or, for a big figure, its script file loads: data-src). Apps that draw with plotly call TwoPlusTwo.loadPlotly() (a Promise of
-// window.Plotly). TwoPlusTwo.drawFigures() draws every figure at once (tests, printing).
+// then its script runs (or, for a big figure, its script file loads: data-src). Apps that draw
+// with plotly call TwoPlusTwo.loadPlotly() (a Promise of window.Plotly).
+// TwoPlusTwo.drawFigures() draws every figure at once (tests, printing).
 (function () {
   "use strict";
   var here = document.currentScript && document.currentScript.src;

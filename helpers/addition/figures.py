@@ -12,7 +12,7 @@ from typing import Any
 import matplotlib.pyplot as plt
 import numpy as np
 
-from helpers.addition.networks import error_surface, grid_pairs, predict_sums
+from helpers.addition.networks import error_by_sum, error_surface, predict_sums
 
 #: One colour per hidden-layer width, shared by every figure of a chapter.
 WIDTH_COLOURS = {1: "#4c72b0", 2: "#dd8452", 4: "#55a868", 8: "#c44e52", 16: "#8172b3", 32: "#937860", 64: "#da8bc3"}
@@ -184,12 +184,9 @@ def sum_distribution_and_error(model: Any, training_pairs: np.ndarray, bits: int
     Left: how often each sum occurs in the training pairs (a triangle: there are more ways
     to make 7 than to make 0 or 14). Right: the mean ``|error|`` over every pair with that sum.
     """
-    training_pairs = np.asarray(training_pairs)
-    sums = training_pairs.sum(axis=1)
-    values, pairs = grid_pairs(bits)
-    errors = np.abs(predict_sums(model, pairs) - pairs.sum(axis=1))
-    totals = np.arange(2 * len(values) - 1)
-    mean_error = np.array([errors[pairs.sum(axis=1) == t].mean() for t in totals])
+    sums = np.asarray(training_pairs).sum(axis=1)
+    _, _, mean_error = error_by_sum(model, bits)
+    totals = np.arange(len(mean_error))
 
     fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.6))
     left.bar(totals, np.bincount(sums, minlength=len(totals))[: len(totals)], color="#8da0cb")

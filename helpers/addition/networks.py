@@ -192,6 +192,19 @@ def error_surface(model: Any, bits: int, max_points: int = 128) -> tuple[np.ndar
     return values, values, errors
 
 
+def error_by_sum(model: Any, bits: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``|prediction - (a + b)|`` over every (a, b) of the training range, and its mean per sum.
+
+    Returns ``(sums, errors, per_sum)``: each pair's sum and error, and ``per_sum[t]``, the mean
+    error over the pairs whose sum is ``t``, for ``t`` from 0 to the largest sum.
+    """
+    _, pairs = grid_pairs(bits)
+    sums = pairs.sum(axis=1)
+    errors = np.abs(predict_sums(model, pairs) - sums)
+    per_sum = np.array([errors[sums == total].mean() for total in range(sums.max() + 1)])
+    return sums, errors, per_sum
+
+
 # --------------------------------------------------------------------------- training
 
 

@@ -467,8 +467,9 @@ def claim_plateau(claims, lucky: pd.DataFrame, histories: dict, hidden_units: in
         return
     best = {seed: float(curve.min()) for seed, curve in curves.items()}
     low, high = min(best[seed] for seed in losers), max(best[seed] for seed in losers)
-    epoch = int(np.median([len(curves[seed]) for seed in losers]))
-    then = max(float(curves[seed][: min(epoch, len(curves[seed]))].min()) for seed in winners)
+    lengths = [len(curves[seed]) for seed in losers]
+    epoch = int(np.median(lengths))
+    then = max(float(curves[seed][:epoch].min()) for seed in winners)
     lucky_best = max(best[seed] for seed in winners)
     claims.claim(
         "plateau",
@@ -477,8 +478,8 @@ def claim_plateau(claims, lucky: pd.DataFrame, histories: dict, hidden_units: in
             "low": low,
             "high": high,
             "constant": constant,
-            "short": int(min(len(curves[seed]) for seed in losers)),
-            "long": int(max(len(curves[seed]) for seed in losers)),
+            "short": min(lengths),
+            "long": max(lengths),
             "epoch": epoch,
             "then": then,
             "lucky": lucky_best,
@@ -497,12 +498,9 @@ def claim_plateau(claims, lucky: pd.DataFrame, histories: dict, hidden_units: in
 
 def claim_valley(claims, model, training_pairs: np.ndarray, bits: int) -> None:
     """The 1-unit error surface: a valley along a line of constant sum, where training sums are densest."""
-    from helpers.addition.networks import grid_pairs, predict_sums
+    from helpers.addition.networks import error_by_sum
 
-    _, pairs = grid_pairs(bits)
-    sums = pairs.sum(axis=1)
-    errors = np.abs(predict_sums(model, pairs) - sums)
-    per_sum = np.array([errors[sums == total].mean() for total in range(sums.max() + 1)])
+    sums, errors, per_sum = error_by_sum(model, bits)
     explained = 1 - float(np.mean((errors - per_sum[sums]) ** 2) / np.var(errors))  # by the sum alone
     valley = int(np.argmin(per_sum))
     densest = int(np.argmax(np.bincount(np.asarray(training_pairs).sum(axis=1))))
